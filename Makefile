@@ -1,0 +1,57 @@
+# Teilhabe: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs every check.
+PYTHON ?= python3
+UV = $(PYTHON) -m uv
+MANAGE = $(PYTHON) manage.py
+export DJANGO_SETTINGS_MODULE = teilhabe.settings
+
+.PHONY: run test install install-dev lint typecheck pytest messages lock vendor bench clean
+
+var/.installed-run: requirements.lock
+	@mkdir -p var
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) pip install --system --quiet -r requirements.lock
+	@touch $@
+
+var/.installed-dev: requirements-dev.lock
+	@mkdir -p var
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) pip install --system --quiet -r requirements-dev.lock
+	@touch $@ var/.installed-run
+
+install: var/.installed-run
+install-dev: var/.installed-dev
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install-dev
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+typecheck: install-dev
+	$(PYTHON) -m mypy
+
+pytest: install-dev
+	$(PYTHON) -m pytest
+
+test: lint typecheck pytest
+
+# Refresh the German catalogue after changing texts; the compiled .mo files are committed.
+messages: install-dev
+	$(MANAGE) makemessages --locale de --locale en --ignore 'static/*' --ignore 'var/*' --no-obsolete
+	$(MANAGE) compilemessages --ignore 'var/*'
+
+lock:
+	$(UV) pip compile pyproject.toml --quiet --python-version 3.11 -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --quiet --python-version 3.11 -o requirements-dev.lock
+
+vendor:
+	scripts/refresh-vendor
+
+bench: install-dev
+	$(PYTHON) bench/oparl.py
+
+clean:
+	rm -rf var/.installed-* var/test*.sqlite3 .pytest_cache .mypy_cache .ruff_cache

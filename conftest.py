@@ -1,0 +1,39 @@
+"""Fixtures shared by every test: users of each role, the demo data."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.roles import Role
+
+
+@pytest.fixture
+def make_user(db):
+    """Create an active user holding the given roles: ``make_user(Role.COUNCIL_OFFICE)``."""
+    from core import services
+
+    counter = {"n": 0}
+
+    def make(*roles: Role, email: str | None = None, password: str = "correct horse battery"):
+        counter["n"] += 1
+        return services.user_create(
+            email=email or f"user{counter['n']}@example.org",
+            password=password,
+            name=f"Test User {counter['n']}",
+            roles=roles,
+        )
+
+    return make
+
+
+@pytest.fixture
+def council_office_user(make_user):
+    return make_user(Role.COUNCIL_OFFICE)
+
+
+@pytest.fixture
+def demo(db):
+    """The Region Hannover demo, as ``make run`` loads it."""
+    from council.demo import load_demo
+
+    return load_demo()

@@ -1,0 +1,123 @@
+"""Writes of the core: users, roles, organisation memberships, the municipality register."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import audited_save
+from core.errors import ImportRejected
+from core.models import Municipality, Organisation, OrganisationMembership, User
+from core.roles import Role
+
+
+@transaction.atomic
+def roles_ensure() -> None:
+    """Create the group of every role (idempotent)."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    name: str = "",
+    roles: Iterable[Role] = (),
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    by: Any = None,
+) -> User:
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this e-mail address already exists.")})
+    user = User(email=email, name=name, is_staff=is_staff, is_superuser=is_superuser)
+    user.set_password(password)
+    audited_save(user, by=by)
+    user_set_roles(user=user, roles=roles, by=by)
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: Iterable[Role], by: Any = None) -> User:
+    """Replace the user's roles; the change is recorded on the user's history."""
+    roles_ensure()
+    wanted = {Role(r).value for r in roles}
+    groups = list(Group.objects.filter(name__in=wanted))
+    user.groups.set(groups)
+    user.__dict__.pop("_role_names", None)  # roles changed: drop the cached names
+    audited_save(user, by=by, reason=_("roles: %s") % (", ".join(sorted(wanted)) or "–"))
+    return user
+
+
+@transaction.atomic
+def organisation_create(*, name: str, kind: str, by: Any = None, **fields: Any) -> Organisation:
+    organisation = Organisation(name=name, kind=kind, **fields)
+    audited_save(organisation, by=by)
+    return organisation
+
+
+@transaction.atomic
+def organisation_member_add(
+    *, organisation: Organisation, user: User, function: str, by: Any = None
+) -> OrganisationMembership:
+    membership, _created = OrganisationMembership.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"function": function}
+    )
+    membership.function = function
+    audited_save(membership, by=by)
+    return membership
+
+
+MUNICIPALITY_COLUMNS = ["key", "name", "kind", "district_key", "district_name"]
+
+
+@transaction.atomic
+def municipalities_import(*, text: str, by: Any = None) -> list[Municipality]:
+    """Create or update municipalities from CSV (columns as MUNICIPALITY_COLUMNS).
+
+    All or nothing: if any row is bad, nothing is written and ImportRejected lists
+    every bad row by its line number.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in MUNICIPALITY_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportRejected({1: [_("missing columns: %s") % ", ".join(missing)]})
+    errors: dict[int, list[str]] = {}
+    saved: list[Municipality] = []
+    seen: set[str] = set()
+    for line, row in enumerate(reader, start=2):
+        key = (row.get("key") or "").strip()
+        if key in seen:
+            errors.setdefault(line, []).append(_("duplicate key %s") % key)
+            continue
+        seen.add(key)
+        municipality = Municipality.objects.filter(key=key).first() or Municipality(key=key)
+        for column in MUNICIPALITY_COLUMNS[1:]:
+            setattr(municipality, column, (row.get(column) or "").strip())
+        if not (len(key) == 8 and key.isdigit()):
+            errors.setdefault(line, []).append(_("the key must be 8 digits"))
+            continue
+        if not key.startswith(municipality.district_key or "-"):
+            errors.setdefault(line, []).append(_("the key must start with the district key"))
+            continue
+        try:
+            audited_save(municipality, by=by)
+        except ValidationError as exc:
+            errors.setdefault(line, []).extend(
+                f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()
+            )
+            continue
+        saved.append(municipality)
+    if errors:
+        # Raising inside the atomic block rolls back the rows already saved.
+        raise ImportRejected(errors)
+    return saved
