@@ -7,6 +7,12 @@ import pytest
 from core.roles import Role
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Full-strength hashing costs most of a second per user and sign-in; no test needs it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     """Create an active user holding the given roles: ``make_user(Role.COUNCIL_OFFICE)``."""

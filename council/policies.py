@@ -85,3 +85,23 @@ def can_view_agenda_item(user: Any, item: Any) -> bool:
 def can_record_vote(user: Any, consultation: Consultation) -> bool:
     """Only the council office (and admins) record votes and results."""
     return sees_all_papers(user) and not consultation.deleted
+
+
+def public_paper_filter(prefix: str = "") -> Q:
+    """What lets anyone read a paper, as a filter through ``prefix`` (e.g. ``"paper__"``).
+
+    For open-data interfaces, which answer everyone alike: OParl restricts papers and
+    their consultations and files with it. Deleted papers match too, because OParl keeps
+    serving them as deleted; ``visible_papers`` for an anonymous user is this filter
+    without the deleted ones.
+    """
+    return Q(**{f"{prefix}public": True})
+
+
+def public_agenda_item_filter(prefix: str = "") -> Q:
+    """What lets anyone read an agenda item (see ``can_view_agenda_item``), as a filter.
+
+    Only items of the public part of a meeting; deleted ones match too (OParl serves them
+    as deleted).
+    """
+    return Q(**{f"{prefix}public": True})

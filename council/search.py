@@ -18,12 +18,19 @@ from django.db.models.expressions import RawSQL
 from council.models import Paper, PaperSearchEntry
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Gender-inclusive spellings ("Bürger:innen", "Lehrer*innen", "Kolleg_innen") are
+# joined into one word, so they match "Bürgerinnen" in either engine.
+_GENDER_MARK = re.compile(r"(\w)[:*_/]((?:in|innen)\b)", re.UNICODE)
 _STEMMER = snowballstemmer.stemmer("german")
 MAX_QUERY_WORDS = 12
 
 
+def normalise(text: str) -> str:
+    return _GENDER_MARK.sub(r"\1\2", text)
+
+
 def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    return [w.lower() for w in _WORD.findall(normalise(text))]
 
 
 def stem_text(text: str) -> str:
@@ -32,17 +39,19 @@ def stem_text(text: str) -> str:
 
 def paper_document(paper: Paper) -> str:
     originators = " ".join(o.name for o in paper.originator_organizations.all())
-    return "\n".join(
-        part
-        for part in (
-            paper.reference,
-            paper.name,
-            paper.paper_type,
-            originators,
-            paper.resolution_proposal,
-            paper.rationale,
+    return normalise(
+        "\n".join(
+            part
+            for part in (
+                paper.reference,
+                paper.name,
+                paper.paper_type,
+                originators,
+                paper.resolution_proposal,
+                paper.rationale,
+            )
+            if part
         )
-        if part
     )
 
 

@@ -29,7 +29,8 @@ def paper_detail(*, user: Any, pk: int) -> Paper | None:
         Paper.objects.filter(pk=pk, deleted=False)
         .select_related("body")
         .prefetch_related(
-            "originator_organizations",
+            # Originators in the order they were recorded (the paper's own order).
+            Prefetch("originator_organizations", queryset=Organization.objects.order_by("pk")),
             Prefetch(
                 "consultations",
                 queryset=Consultation.objects.filter(deleted=False)

@@ -59,7 +59,8 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
-ROOT_URLCONF = "teilhabe.urls"
+# TEILHABE_URLCONF lets a benchmark add its own reference views (see bench/README.md).
+ROOT_URLCONF = os.environ.get("TEILHABE_URLCONF", "teilhabe.urls")
 WSGI_APPLICATION = "teilhabe.wsgi.application"
 
 TEMPLATES = [

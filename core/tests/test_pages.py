@@ -103,7 +103,9 @@ def test_staff_see_an_objects_history(demo, client, make_user):
     assert demo.seed_paper.reference in response.content.decode()
 
 
-@pytest.mark.parametrize("role", [None, Role.PUBLIC, Role.APPLICANT, Role.REVIEWER, Role.COMMITTEE_MEMBER])
+@pytest.mark.parametrize(
+    "role", [None, Role.PUBLIC, Role.APPLICANT, Role.REVIEWER, Role.COMMITTEE_MEMBER]
+)
 def test_history_is_hidden_from_non_staff(demo, client, make_user, role):
     if role is not None:
         client.force_login(make_user(role))
@@ -117,7 +119,8 @@ def test_staff_without_access_to_a_nonpublic_paper_cannot_see_its_history(demo, 
 
 
 @pytest.mark.parametrize(
-    "path", ["/verlauf/nope/paper/1/", "/verlauf/council/nomodel/1/", "/verlauf/council/paper/999999/"]
+    "path",
+    ["/verlauf/nope/paper/1/", "/verlauf/council/nomodel/1/", "/verlauf/council/paper/999999/"],
 )
 def test_history_of_unknown_objects_is_404(db, client, make_user, path):
     client.force_login(make_user(Role.ADMIN))
