@@ -11,6 +11,7 @@ from council.selectors import PaperFilter
 
 
 class PaperFilterForm(forms.Form):
+    is_filter = True  # every field is optional; the templates then skip the "optional" marks
     STATUS_CHOICES = [
         ("", _("all")),
         ("open", _("not yet decided")),
@@ -82,6 +83,7 @@ class VoteForm(forms.Form):
 
 
 class MeetingFilterForm(forms.Form):
+    is_filter = True
     organization = forms.ModelChoiceField(
         label=_("Body"), required=False, queryset=Organization.objects.none(), empty_label=_("all")
     )

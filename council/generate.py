@@ -1,10 +1,13 @@
 """A seeded generator of a synthetic council of any size, for tests and benchmarks.
 
-Everything it writes is invented and marked ``is_example=True``. It writes with
-``bulk_create`` in chunks instead of through the services: a decade of a large city
-(100,000 papers) would otherwise take hours. Consequently there is no audit history
-for generated rows, and the search index is built only when asked for (stemming is
-the slow part: about 3 ms per paper).
+Everything it writes is invented and marked ``is_example=True``. It writes in bulk
+instead of through the services: a decade of a large city (100,000 papers, about a
+million rows) would otherwise take hours. The small tables go through ``bulk_create``;
+the papers and everything hanging off them through ``_Writer``, plain multi-row
+INSERTs with ids chosen here, because ``bulk_create`` spends most of such a run passing
+each value through the field API. Consequently there is no audit history for generated
+rows, and the search index is built only when asked for (stemming is the slow part:
+about 3 ms per paper).
 
 The same seed and size give the same data, timestamps included: ``created`` and
 ``modified`` follow the invented timeline (a paper is created on its date and
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import random
 from collections.abc import Iterator
@@ -23,7 +27,9 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
 
 from council import search
 from council.models import (
@@ -121,7 +127,13 @@ SUBJECTS = [
     "Sprachkurse für Eltern",
     "Anerkennung ausländischer Berufsabschlüsse",
 ]
-ASPECTS = ["", "hier: Mittelbereitstellung", "hier: Sachstandsbericht", "hier: Konzept", "2. Lesung"]
+ASPECTS = [
+    "",
+    "hier: Mittelbereitstellung",
+    "hier: Sachstandsbericht",
+    "hier: Konzept",
+    "2. Lesung",
+]
 BUDGET_AREAS = [
     ("11", "Zentrale Steuerung", [("111101", "Haushaltswirtschaft")]),
     ("50", "Soziales", [("311101", "Grundsicherung"), ("315101", "Leistungen für Asylbewerber")]),
@@ -190,6 +202,94 @@ def generate_council(*, size: Size = Size(), index_search: bool = True) -> Gener
         return _Generator(size).run(index_search=index_search)
 
 
+# Field types whose Python value the database drivers take as it is.
+_PLAIN = {
+    "AutoField",
+    "BigAutoField",
+    "BooleanField",
+    "CharField",
+    "EmailField",
+    "URLField",
+    "TextField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "ForeignKey",
+    "OneToOneField",
+}
+
+
+class _Writer:
+    """INSERTs of model instances with ids assigned here, one ``executemany`` per batch.
+
+    Each column is adapted once by its field type (datetimes and dates through the
+    backend's adapters) instead of per value through the field API. A foreign key
+    still unset takes the id of the related instance, which was written before.
+    Sequences are reset afterwards, so that later inserts (PostgreSQL) do not collide.
+    """
+
+    def __init__(self) -> None:
+        self.next_id: dict[type[models.Model], int] = {}
+
+    def _new_id(self, model: type[models.Model]) -> int:
+        pk = self.next_id.get(model)
+        if pk is None:
+            pk = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        self.next_id[model] = pk + 1
+        return pk
+
+    def insert(self, model: type[models.Model], objs: list, batch_size: int = 5000) -> None:
+        if not objs:
+            return
+        ops = connection.ops
+        fields = list(model._meta.concrete_fields)
+        for obj in objs:
+            if obj.pk is None:
+                obj.pk = self._new_id(model)
+        columns = []
+        for f in fields:
+            kind = f.get_internal_type()
+            if kind == "DateTimeField":
+                adapt = ops.adapt_datetimefield_value
+            elif kind == "DateField":
+                adapt = ops.adapt_datefield_value
+            elif kind in _PLAIN:
+                adapt = None
+            else:
+                adapt = functools.partial(f.get_db_prep_save, connection=connection)
+            columns.append((f, f.attname, adapt, f.is_relation))
+        rows = []
+        for obj in objs:
+            row = []
+            for f, attname, adapt, relation in columns:
+                value = getattr(obj, attname)
+                if value is None and relation and f.is_cached(obj):
+                    related = f.get_cached_value(obj)
+                    if related is not None:
+                        value = related.pk
+                        setattr(obj, attname, value)
+                row.append(adapt(value) if adapt is not None and value is not None else value)
+            rows.append(row)
+        quote = ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(model._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), batch_size):
+                cursor.executemany(sql, rows[start : start + batch_size])
+
+    def reset_sequences(self) -> None:
+        statements = connection.ops.sequence_reset_sql(no_style(), list(self.next_id))
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 class _Generator:
     def __init__(self, size: Size) -> None:
         self.size = size
@@ -198,6 +298,7 @@ class _Generator:
         self.end = end
         self.start = end - dt.timedelta(days=round(365.25 * size.years))
         self.counts: dict[str, int] = {}
+        self.writer = _Writer()
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -242,6 +343,7 @@ class _Generator:
         self.make_meetings()
         self.make_budget()
         self.make_papers(index_search=index_search)
+        self.writer.reset_sequences()
         return Generated(body=self.body, counts=self.counts)
 
     def make_terms(self) -> None:
@@ -349,7 +451,7 @@ class _Generator:
     def make_persons(self) -> None:
         rnd = self.rnd
         persons = []
-        for i in range(self.size.persons):
+        for _ in range(self.size.persons):
             female = rnd.random() < 0.5
             persons.append(
                 Person(
@@ -363,9 +465,8 @@ class _Generator:
                     **self.stamp(self.start),
                 )
             )
-        self.persons = Person.objects.bulk_create(persons)
+        self.persons = persons
         memberships = []
-        touched: dict[int, dt.datetime] = {}
         term_starts = [t.start_date for t in self.terms if t.start_date]
         for person in self.persons:
             faction = rnd.choice(self.factions) if self.factions else None
@@ -386,8 +487,7 @@ class _Generator:
                         person=person,
                         organization=org,
                         role=role,
-                        voting_right=org.kind != Organization.Kind.COMMITTEE
-                        or rnd.random() < 0.9,
+                        voting_right=org.kind != Organization.Kind.COMMITTEE or rnd.random() < 0.9,
                         on_behalf_of=faction if org.kind != Organization.Kind.FACTION else None,
                         start_date=since,
                         end_date=since.replace(year=since.year + 5) - dt.timedelta(days=1)
@@ -398,14 +498,13 @@ class _Generator:
                         **self.stamp(created, modified),
                     )
                 )
-                touched[person.pk] = max(touched.get(person.pk, self.start), modified)
-        Membership.objects.bulk_create(memberships, batch_size=2000)
-        for person in self.persons:
-            person.modified = touched.get(person.pk, person.created)
-        Person.objects.bulk_update(self.persons, ["modified"], batch_size=2000)
-        # A person who left: deleted with all their memberships kept as they were.
-        if len(self.persons) > 20:
-            Person.objects.filter(pk=self.persons[-1].pk).update(deleted=True, modified=self.end)
+                person.modified = max(person.modified, memberships[-1].modified)
+        # A person who left: deleted, with their memberships kept as they were.
+        if len(persons) > 20:
+            persons[-1].deleted = True
+            persons[-1].modified = self.end
+        self.writer.insert(Person, persons)
+        self.writer.insert(Membership, memberships)
         self.count("person", len(self.persons))
         self.count("membership", len(memberships))
 
@@ -440,14 +539,15 @@ class _Generator:
                     **self.stamp(begin - dt.timedelta(days=28), begin + dt.timedelta(days=3)),
                 )
             )
-        self.meetings = Meeting.objects.bulk_create(meetings, batch_size=2000)
+        self.writer.insert(Meeting, meetings)
+        self.meetings = meetings
         through = Meeting.organizations.through
-        through.objects.bulk_create(
+        self.writer.insert(
+            through,
             [
                 through(meeting_id=m.pk, organization_id=hosts[i % len(hosts)].pk)
                 for i, m in enumerate(self.meetings)
             ],
-            batch_size=5000,
         )
         # A deleted meeting (moved to another date): kept, marked deleted, with its items.
         gone = self.meetings[len(self.meetings) // 2] if len(self.meetings) > 30 else None
@@ -459,7 +559,7 @@ class _Generator:
             starts, items = self.meetings_of.setdefault(hosts[i % len(hosts)].pk, ([], []))
             starts.append(m.start)
             items.append(m)
-        self.next_order = {m.pk: 3 for m in self.meetings}
+        self.next_order = {m.pk: 2 for m in self.meetings}
         # Standard items of every agenda, public and not, without a consultation.
         items = []
         files = []
@@ -473,7 +573,7 @@ class _Generator:
                 items.append(
                     AgendaItem(
                         meeting=m,
-                        number=str(order) if order < 900 else str(order // 50),
+                        number=str(order) if order < 900 else "",
                         order=order,
                         name=name,
                         public=public,
@@ -486,8 +586,8 @@ class _Generator:
                 files.append(
                     self.file_for(f"Protokoll {m.name}", m.modified, meeting=m, kind="protokoll")
                 )
-        AgendaItem.objects.bulk_create(items, batch_size=2000)
-        File.objects.bulk_create(files, batch_size=2000)
+        self.writer.insert(AgendaItem, items)
+        self.writer.insert(File, files)
         if gone is not None:
             Meeting.objects.filter(pk=gone.pk).update(deleted=True, modified=gone.modified)
             AgendaItem.objects.filter(meeting=gone).update(deleted=True, modified=gone.modified)
@@ -549,9 +649,8 @@ class _Generator:
         earlier: list[int] = []
         sequence: dict[int, int] = {}
         for lo in range(0, n, CHUNK):
-            hi = min(lo + CHUNK, n)
-            papers = []
-            for i in range(lo, hi):
+            batch = _PaperBatch()
+            for i in range(lo, min(lo + CHUNK, n)):
                 created = self.start + dt.timedelta(seconds=int(span * i / n))
                 created = created.replace(hour=9 + i % 8, minute=i % 60, second=0)
                 year = created.year
@@ -562,142 +661,106 @@ class _Generator:
                 superordinated = None
                 if paper_type == "Änderungsantrag" and earlier:
                     superordinated = earlier[-1 - rnd.randrange(min(len(earlier), 50))]
-                papers.append(
-                    Paper(
-                        body=self.body,
-                        reference=f"{sequence[year]:04d}/{year % 100:02d}",
-                        name=f"{subject}, {aspect}" if aspect else subject,
-                        paper_type=paper_type,
-                        public=not self.chance(self.size.nonpublic_share),
-                        date=created.date(),
-                        submission_date=created.date() - dt.timedelta(days=rnd.randrange(1, 10))
-                        if paper_type in MOTION_TYPES
-                        else None,
-                        proposal_heading="Beschlussvorschlag"
-                        if paper_type != "Anfrage"
-                        else "Fragen",
-                        resolution_proposal=f"Die Regionsversammlung beschließt: {subject}.",
-                        rationale=f"Begründung zu {subject.lower()}. "
-                        "Die Verwaltung wird gebeten, die Mittel bereitzustellen.",
-                        superordinated_paper_id=superordinated,
-                        is_example=True,
-                        **self.stamp(created),
-                    )
+                paper = Paper(
+                    body=self.body,
+                    reference=f"{sequence[year]:04d}/{year % 100:02d}",
+                    name=f"{subject}, {aspect}" if aspect else subject,
+                    paper_type=paper_type,
+                    public=not self.chance(self.size.nonpublic_share),
+                    deleted=self.chance(self.size.deleted_share),
+                    date=created.date(),
+                    submission_date=created.date() - dt.timedelta(days=rnd.randrange(1, 10))
+                    if paper_type in MOTION_TYPES
+                    else None,
+                    proposal_heading="Beschlussvorschlag" if paper_type != "Anfrage" else "Fragen",
+                    resolution_proposal=f"Die Regionsversammlung beschließt: {subject}.",
+                    rationale=f"Begründung zu {subject.lower()}. "
+                    "Die Verwaltung wird gebeten, die Mittel bereitzustellen.",
+                    superordinated_paper_id=superordinated,
+                    is_example=True,
+                    **self.stamp(created),
                 )
-            papers = Paper.objects.bulk_create(papers)
-            earlier.extend(p.pk for p in papers)
-            self.write_paper_children(papers, steps[lo:hi])
+                self.paper_children(paper, steps[i], batch)
+            batch.write(self.writer)
+            earlier.extend(p.pk for p in batch.papers)
+            for kind, objs in batch.sizes().items():
+                self.count(kind, objs)
             if index_search:
                 search.index_papers(
-                    Paper.objects.filter(pk__in=[p.pk for p in papers]).prefetch_related(
+                    Paper.objects.filter(pk__in=[p.pk for p in batch.papers]).prefetch_related(
                         "originator_organizations"
                     )
                 )
-        self.count("paper", n)
 
-    def write_paper_children(self, papers: list[Paper], steps: list[int]) -> None:
+    def paper_children(self, paper: Paper, steps: int, batch: _PaperBatch) -> None:
+        """Add the paper with its Beratungsfolge, agenda items, files and budget table."""
         rnd = self.rnd
-        consultations: list[Consultation] = []
-        originators = []
-        related = []
-        budget: list[BudgetReference] = []
-        files: list[File] = []
-        deleted_papers = set()
-        for paper, count in zip(papers, steps, strict=True):
-            if self.chance(self.size.deleted_share):
-                deleted_papers.add(paper.pk)
-            if paper.paper_type in MOTION_TYPES and self.factions:
-                for org in rnd.sample(self.factions, k=1 if rnd.random() < 0.8 else 2):
-                    originators.append((paper.pk, org.pk))
-            if rnd.random() < 0.05 and paper.superordinated_paper_id:
-                other = paper.superordinated_paper_id
-                related += [(paper.pk, other), (other, paper.pk)]
-            if paper.paper_type == "Haushaltsantrag":
-                for position in range(1, rnd.choice([1, 1, 2, 3]) + 1):
-                    area, product = rnd.choice(self.products)
-                    budget.append(
-                        BudgetReference(
-                            paper=paper,
-                            position=position,
-                            draft_page=rnd.choice(["", f"S.{rnd.randrange(20, 900)}"]),
-                            area=area,
-                            product=product,
-                            is_example=True,
-                            **self.stamp(paper.created),
-                        )
+        batch.papers.append(paper)
+        if paper.paper_type in MOTION_TYPES and self.factions:
+            for org in rnd.sample(self.factions, k=1 if rnd.random() < 0.8 else 2):
+                batch.originators.append((paper, org.pk))
+        if rnd.random() < 0.05 and paper.superordinated_paper_id:
+            batch.related.append((paper, paper.superordinated_paper_id))
+        if paper.paper_type == "Haushaltsantrag":
+            for position in range(1, rnd.choice([1, 1, 2, 3]) + 1):
+                area, product = rnd.choice(self.products)
+                batch.budget.append(
+                    BudgetReference(
+                        paper=paper,
+                        position=position,
+                        draft_page=rnd.choice(["", f"S.{rnd.randrange(20, 900)}"]),
+                        area=area,
+                        product=product,
+                        is_example=True,
+                        **self.stamp(paper.created),
                     )
-            if rnd.random() < 0.9:
-                files.append(self.file_for(paper.name, paper.created, paper=paper, is_main_file=True))
-            if rnd.random() < 0.2:
-                files.append(
-                    self.file_for(f"Anlage zu {paper.reference}", paper.created, paper=paper)
                 )
-            consultations.extend(self.consultations_for(paper, count))
-        consultations = Consultation.objects.bulk_create(consultations, batch_size=2000)
-
-        # Agenda items for every consultation seated in a meeting; votes after the meeting.
-        items = []
-        latest = {p.pk: p.created for p in papers}
-        by_pk = {p.pk: p for p in papers}
-        for c in consultations:
-            paper = by_pk[c.paper_id]
-            if c.paper_id in deleted_papers:
-                c.deleted = True
-            latest[c.paper_id] = max(latest[c.paper_id], c.modified)
+        own_files = []
+        if rnd.random() < 0.9:
+            own_files.append(
+                self.file_for(paper.name, paper.created, paper=paper, is_main_file=True)
+            )
+        if rnd.random() < 0.2:
+            own_files.append(
+                self.file_for(f"Anlage zu {paper.reference}", paper.created, paper=paper)
+            )
+        batch.files.extend(own_files)
+        latest = paper.created
+        for c in self.consultations_for(paper, steps):
+            c.deleted = c.deleted or paper.deleted
+            batch.consultations.append(c)
+            latest = max(latest, c.modified)
             if c.meeting is None:
                 continue
             order = self.next_order[c.meeting.pk] = self.next_order[c.meeting.pk] + 1
-            items.append(
-                AgendaItem(
-                    meeting=c.meeting,
-                    number=f"{order - 2}",
-                    order=order,
-                    name=f"{paper.reference} {paper.name}"[:500],
-                    public=paper.public,
-                    consultation=c,
-                    result=c.result,
-                    deleted=c.deleted,
-                    is_example=True,
-                    **self.stamp(c.created, c.modified),
-                )
+            item = AgendaItem(
+                meeting=c.meeting,
+                number=str(order),
+                order=order,
+                name=f"{paper.reference} {paper.name}"[:500],
+                public=paper.public,
+                consultation=c,
+                result=c.result,
+                deleted=c.deleted,
+                is_example=True,
+                **self.stamp(c.created, c.modified),
             )
+            batch.items.append(item)
             if rnd.random() < 0.03:
-                files.append(
-                    self.file_for(f"Präsentation zu {paper.reference}", c.modified, kind="anlage")
+                batch.files.append(
+                    self.file_for(
+                        f"Präsentation zu {paper.reference}",
+                        c.modified,
+                        kind="anlage",
+                        meeting=c.meeting,
+                        agenda_item=item,
+                    )
                 )
-                files[-1].meeting = c.meeting
-                files[-1].agenda_item = items[-1]
-        Consultation.objects.bulk_update(
-            [c for c in consultations if c.deleted], ["deleted"], batch_size=2000
-        )
-        AgendaItem.objects.bulk_create(items, batch_size=2000)
-        for f in files:
-            if f.agenda_item is not None:
-                f.agenda_item_id = f.agenda_item.pk
-            if f.paper_id in deleted_papers:
+        if paper.deleted:
+            latest += dt.timedelta(days=30)
+            for f in own_files:
                 f.deleted = True
-        File.objects.bulk_create(files, batch_size=2000)
-        BudgetReference.objects.bulk_create(budget, batch_size=2000)
-        through = Paper.originator_organizations.through
-        through.objects.bulk_create(
-            [through(paper_id=p, organization_id=o) for p, o in originators], batch_size=5000
-        )
-        rel = Paper.related_papers.through
-        rel.objects.bulk_create(
-            [rel(from_paper_id=a, to_paper_id=b) for a, b in related],
-            batch_size=5000,
-            ignore_conflicts=True,
-        )
-        for paper in papers:
-            paper.modified = latest[paper.pk]
-            if paper.pk in deleted_papers:
-                paper.deleted = True
-                paper.modified = paper.modified + dt.timedelta(days=30)
-        Paper.objects.bulk_update(papers, ["modified", "deleted"], batch_size=2000)
-        self.count("consultation", len(consultations))
-        self.count("agenda_item", len(items))
-        self.count("file", len(files))
-        self.count("budget_reference", len(budget))
+        paper.modified = min(latest, self.end)
 
     def vote(self, c: Consultation, *, seats: int) -> None:
         rnd = self.rnd
@@ -762,3 +825,40 @@ class _Generator:
                 when = meeting.start + dt.timedelta(days=7)
             result.append(c)
         return result
+
+
+@dataclass
+class _PaperBatch:
+    """One chunk of papers with everything hanging off them, written in dependency order."""
+
+    papers: list[Paper] = field(default_factory=list)
+    consultations: list[Consultation] = field(default_factory=list)
+    items: list[AgendaItem] = field(default_factory=list)
+    files: list[File] = field(default_factory=list)
+    budget: list[BudgetReference] = field(default_factory=list)
+    originators: list[tuple[Paper, int]] = field(default_factory=list)
+    related: list[tuple[Paper, int]] = field(default_factory=list)
+
+    def write(self, writer: _Writer) -> None:
+        # In dependency order: each foreign key takes the id of an object written before.
+        writer.insert(Paper, self.papers)
+        writer.insert(Consultation, self.consultations)
+        writer.insert(AgendaItem, self.items)
+        writer.insert(File, self.files)
+        writer.insert(BudgetReference, self.budget)
+        through = Paper.originator_organizations.through
+        writer.insert(
+            through, [through(paper_id=p.pk, organization_id=o) for p, o in self.originators]
+        )
+        pairs = {(p.pk, o) for p, o in self.related} | {(o, p.pk) for p, o in self.related}
+        related = Paper.related_papers.through
+        writer.insert(related, [related(from_paper_id=a, to_paper_id=b) for a, b in sorted(pairs)])
+
+    def sizes(self) -> dict[str, int]:
+        return {
+            "paper": len(self.papers),
+            "consultation": len(self.consultations),
+            "agenda_item": len(self.items),
+            "file": len(self.files),
+            "budget_reference": len(self.budget),
+        }

@@ -88,11 +88,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while a write is in progress; IMMEDIATE avoids
-    # "database is locked" upgrades inside write transactions.
+    # "database is locked" upgrades inside write transactions. Memory-mapped reads
+    # (up to 1 GiB) spare a large database the copying through SQLite's 2 MB page
+    # cache; all worker processes then share the operating system's cache.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824;"
+        ),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

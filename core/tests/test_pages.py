@@ -149,3 +149,23 @@ def test_language_switch_to_english_and_back(db, client):
 def test_language_switch_rejects_unknown_language_and_keeps_german(db, client):
     response = client.post(reverse("set_language"), {"language": "xx", "next": "/"}, follow=True)
     assert '<html lang="de"' in response.content.decode()
+
+
+def test_password_reset_with_mismatched_passwords_keeps_the_old_one(db, client, make_user):
+    make_user(email="person@example.org", password="the-old-password")
+    client.post(reverse("password_reset"), {"email": "person@example.org"})
+    link = re.search(r"https?://[^/]+(/passwort/neu/[^\s]+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": "one-new-pass", "new_password2": "other-new-pass"}
+    )
+    assert response.status_code == 200
+    assert "kern-alert--danger" in response.content.decode()
+    assert client.login(username="person@example.org", password="the-old-password")
+
+
+def test_password_reset_link_with_a_forged_token_is_refused(db, client, make_user):
+    make_user(email="person@example.org")
+    response = client.get("/passwort/neu/MQ/forged-token/", follow=True)
+    assert response.status_code == 200
+    assert 'name="new_password1"' not in response.content.decode()

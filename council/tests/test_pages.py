@@ -355,3 +355,14 @@ def test_organization_page_groups_members_by_faction(demo, client):
     ).content.decode()
     assert "Fraktion SPD" in html and "Anna Beispiel" in html
     assert "3185 (V) HHA" in html
+
+
+@pytest.mark.parametrize("page", ["meeting", "organization", "person"])
+def test_detail_page_query_counts_are_bounded(demo, client, django_assert_max_num_queries, page):
+    url = {
+        "meeting": reverse("council:meeting_detail", args=[demo.meetings[-2].pk]),
+        "organization": reverse("council:organization_detail", args=[demo.committees[FINANCE].pk]),
+        "person": reverse("council:person_detail", args=[demo.body.persons.first().pk]),
+    }[page]
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
