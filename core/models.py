@@ -71,6 +71,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.name or self.email
 
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
+        """Holders of the admin role may do everything in the Django admin."""
+        if self.is_active and self.has_role(Role.ADMIN):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.has_role(Role.ADMIN):
+            return True
+        return super().has_module_perms(app_label)
+
     def has_role(self, role: Role | str) -> bool:
         """True if the user holds the role; superusers hold every role."""
         if not self.is_active:

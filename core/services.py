@@ -54,6 +54,8 @@ def user_set_roles(*, user: User, roles: Iterable[Role], by: Any = None) -> User
     groups = list(Group.objects.filter(name__in=wanted))
     user.groups.set(groups)
     user.__dict__.pop("_role_names", None)  # roles changed: drop the cached names
+    # Administrators work in the Django admin; nobody else needs it.
+    user.is_staff = user.is_superuser or Role.ADMIN.value in wanted
     audited_save(user, by=by, reason=_("roles: %s") % (", ".join(sorted(wanted)) or "–"))
     return user
 

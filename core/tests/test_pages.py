@@ -127,9 +127,20 @@ def test_history_of_unknown_objects_is_404(db, client, make_user, path):
     assert client.get(path).status_code == 404
 
 
-def test_admin_site_only_for_admins(db, client, make_user):
-    client.force_login(make_user(Role.COUNCIL_OFFICE))
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMIN])
+def test_admin_site_is_closed_to_other_roles(db, client, make_user, role):
+    client.force_login(make_user(role))
     assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/core/user/").status_code == 302
+
+
+def test_admin_role_opens_the_admin_site(db, client, make_user):
+    client.force_login(make_user(Role.ADMIN))
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/core/user/").status_code == 200
+
+
+def test_admin_site_only_for_admins(db, client, make_user):
     from core import services
 
     admin = services.user_create(
