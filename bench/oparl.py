@@ -71,9 +71,14 @@ def log(message: str) -> None:
 
 
 def cache_key(params: dict) -> str:
-    """Changes with the generator's parameters, its code and the schema (migrations)."""
+    """Changes with the generator's parameters, its code and the schema (migrations).
+
+    The API's code counts too, since the generator stores the papers' OParl JSON.
+    """
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
     sources = [ROOT / "council" / "generate.py", ROOT / "council" / "models.py"]
+    sources += [ROOT / "council" / "policies.py"]
+    sources += sorted((ROOT / "council" / "oparl").glob("*.py"))
     sources += sorted((ROOT / "council" / "migrations").glob("*.py"))
     sources += sorted((ROOT / "core" / "migrations").glob("*.py"))
     for path in sources:

@@ -343,6 +343,7 @@ class _Generator:
         self.make_meetings()
         self.make_budget()
         self.make_papers(index_search=index_search)
+        self.make_documents()
         self.writer.reset_sequences()
         return Generated(body=self.body, counts=self.counts)
 
@@ -691,6 +692,26 @@ class _Generator:
                         "originator_organizations"
                     )
                 )
+
+    def make_documents(self) -> None:
+        """The stored OParl JSON of every public paper, as the API would write it on a read.
+
+        Rendered once all papers exist, since a paper names the papers subordinated to it.
+        """
+        from council.oparl import documents, selectors
+
+        out = documents.placeholder_output()
+        ids = list(
+            Paper.objects.filter(body=self.body, public=True, deleted=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        step = 100
+        for lo in range(0, len(ids), step):
+            chunk = ids[lo : lo + step]
+            rows = list(selectors.papers().filter(pk__in=chunk).order_by("pk"))
+            documents.store(rows, documents.render(rows, out))
+        self.count("paper_document", len(ids))
 
     def paper_children(self, paper: Paper, steps: int, batch: _PaperBatch) -> None:
         """Add the paper with its Beratungsfolge, agenda items, files and budget table."""

@@ -462,3 +462,27 @@ class PaperSearchEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.paper_id)
+
+
+class PaperDocument(models.Model):
+    """A public paper's OParl JSON as the API last rendered it: a read model of the list.
+
+    Valid while ``modified`` equals the paper's ``modified`` and ``version`` the current
+    rendering (serializer code, time zone, URL paths); the API checks both on every read
+    and renders the paper anew where they differ. The absolute URLs in ``body`` start
+    with a placeholder that the API replaces with the requesting site.
+    """
+
+    paper = models.OneToOneField(
+        Paper, on_delete=models.CASCADE, primary_key=True, related_name="oparl_document"
+    )
+    modified = models.DateTimeField()
+    version = models.CharField(max_length=32)
+    body = models.TextField()
+
+    class Meta:
+        verbose_name = _("OParl document of a paper")
+        verbose_name_plural = _("OParl documents of papers")
+
+    def __str__(self) -> str:
+        return str(self.paper_id)

@@ -103,6 +103,9 @@ def agenda_item_create(
 ) -> AgendaItem:
     item = audited_save(AgendaItem(meeting=meeting, order=order, name=name, **fields), by=by)
     _touch(meeting, by=by)
+    if item.consultation_id is not None:  # type: ignore[attr-defined]
+        # The paper's consultation now names its agenda item.
+        _touch(Paper(pk=item.consultation.paper_id), by=by)  # type: ignore[attr-defined]
     return item  # type: ignore[return-value]
 
 
@@ -181,6 +184,9 @@ def paper_create(
             ),
             by=by,
         )
+    if paper.superordinated_paper_id is not None:
+        # The superordinated paper now lists this one as subordinated.
+        _touch(Paper(pk=paper.superordinated_paper_id), by=by)
     search.index_paper(paper)
     return paper
 

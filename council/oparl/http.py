@@ -35,7 +35,11 @@ def encode(data: Any) -> bytes:
 
 
 def json_response(data: Any, *, status: int = 200) -> HttpResponse:
-    body = encode(data)
+    return raw_json_response(encode(data), status=status)
+
+
+def raw_json_response(body: bytes, *, status: int = 200) -> HttpResponse:
+    """An answer whose JSON is encoded already."""
     response = HttpResponse(body, content_type=CONTENT_TYPE, status=status)
     # OParl 2-06: every JSON answer may be read by scripts from any origin.
     response["Access-Control-Allow-Origin"] = "*"

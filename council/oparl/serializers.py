@@ -79,8 +79,11 @@ def _page_path(url_name: str) -> tuple[str, str]:
 class Output:
     """Everything one response needs to build URLs and times, computed once per request."""
 
-    def __init__(self, request: HttpRequest, *, omit_internal: bool = False) -> None:
-        self.site = request.build_absolute_uri("/")
+    def __init__(
+        self, request: HttpRequest | None, *, omit_internal: bool = False, site: str = ""
+    ) -> None:
+        # ``site`` instead of a request renders for another address (council.oparl.documents).
+        self.site = request.build_absolute_uri("/") if request is not None else site
         self.api = self.site[:-1] + _path("oparl:system")
         self.omit_internal = omit_internal
         self.tz = timezone.get_default_timezone()

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from council.oparl import paging, selectors, serializers
-from council.oparl.http import NotFound, api_view, json_response
+from council.oparl import documents, paging, selectors, serializers
+from council.oparl.http import NotFound, api_view, encode, json_response, raw_json_response
 from council.oparl.serializers import Output
 
 
@@ -55,15 +55,45 @@ def _list_response(
     parent_exists: Callable[[int], bool] | None = None,
 ) -> HttpResponse:
     query = paging.parse_list_query(request.GET)
-    rows, has_next = paging.page_rows(source, parent, query)
+    stored = (
+        source is selectors.list_source("body", "paper")
+        and not query.omit_internal
+        and documents.ENABLED
+    )
+    rows, has_next = paging.page_rows(documents.body_papers if stored else source, parent, query)
     # Rows prove that the parent exists; only an empty page needs to ask.
     if not rows and parent is not None and parent_exists and not parent_exists(parent):
         raise NotFound(f"{list_path}: no such parent object")
-    kind.load(rows, omit_internal=query.omit_internal)
     out = Output(request, omit_internal=query.omit_internal)
-    data = [kind.serialize(row, out) for row in rows]
     next_after = rows[-1]["id"] if has_next else None
+    if stored:
+        return _paper_page(out, query, rows, list_path, next_after)
+    kind.load(rows, omit_internal=query.omit_internal)
+    data = [kind.serialize(row, out) for row in rows]
     return json_response(paging.list_envelope(out.api + list_path, query, data, next_after))
+
+
+_EMPTY_DATA = b'{"data":[]'
+
+
+def _paper_page(
+    out: Output,
+    query: paging.ListQuery,
+    rows: list[dict[str, Any]],
+    list_path: str,
+    next_after: int | None,
+) -> HttpResponse:
+    """A page of papers from their stored documents (council.oparl.documents).
+
+    The same bytes as the serializers give: compact JSON of a list is its items'
+    compact JSON joined by commas, so the envelope is encoded around an empty list
+    and the items set into it.
+    """
+    envelope = encode(paging.list_envelope(out.api + list_path, query, [], next_after))
+    if not envelope.startswith(_EMPTY_DATA):
+        raise RuntimeError("the list envelope must begin with its data")
+    data = documents.for_site(",".join(documents.page_texts(rows)), out.site[:-1])
+    return raw_json_response(b'{"data":[' + data.encode() + b"]" + envelope[len(_EMPTY_DATA) :])
 
 
 @api_view

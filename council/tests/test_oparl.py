@@ -10,13 +10,22 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from council import policies, services
-from council.models import AgendaItem, Consultation, File, Membership, Organization, Paper
-from council.oparl import http
+from council.models import (
+    AgendaItem,
+    Consultation,
+    File,
+    Membership,
+    Organization,
+    Paper,
+    PaperDocument,
+)
+from council.oparl import documents, http
 from council.oparl.paging import MAX_LIMIT
 from council.oparl.prepared import MAX_IDS, Ids, Prepared
 from council.services import BudgetReferenceSpec, ConsultationSpec
@@ -654,3 +663,153 @@ def test_the_api_is_read_only(client, world):
     assert response.status_code == 405
     assert response.json()["type"] == ERROR
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+# -- stored documents of the paper list ----------------------------------------------------------
+
+
+def raw_pages(client, address: str, **params) -> list[bytes]:
+    """The bytes of every page of a list, following links.next."""
+    pages = []
+    response = client.get(address, params)
+    while True:
+        assert response.status_code == 200, response.content[:500]
+        pages.append(response.content)
+        following = response.json()["links"].get("next")
+        if not following:
+            return pages
+        response = client.get(following)
+
+
+def fresh_pages(client, monkeypatch, address: str, **params) -> list[bytes]:
+    """The same pages serialized the normal way, without documents."""
+    with monkeypatch.context() as m:
+        m.setattr(documents, "ENABLED", False)
+        return raw_pages(client, address, **params)
+
+
+def compact(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_paper_list_from_documents_gives_the_same_bytes(client, world, many_papers, monkeypatch):
+    papers = f"{API}body/{world.body.pk}/paper"
+    services.paper_delete(paper=many_papers[3])  # a deleted paper on a mixed page
+    since = {"modified_since": "2000-01-01T00:00:00+00:00"}
+    for params in ({"limit": 7}, {}, since, {"page": 2, "limit": 10}):
+        expected = fresh_pages(client, monkeypatch, papers, **params)
+        PaperDocument.objects.all().delete()
+        rendered = raw_pages(client, papers, **params)  # renders and stores the documents
+        stored = raw_pages(client, papers, **params)  # serves them
+        assert rendered == expected == stored, params
+        for page in stored:
+            assert page == compact(json.loads(page))
+            assert b"oparl.invalid" not in page
+    raw_pages(client, papers)
+    live = Paper.objects.filter(body=world.body, public=True, deleted=False)
+    assert set(PaperDocument.objects.values_list("paper_id", flat=True)) == set(
+        live.values_list("pk", flat=True)
+    )
+    # A served page reads the papers with their documents, in one query, and no parts.
+    with CaptureQueriesContext(connection) as queries:
+        get(client, papers)
+    assert len(queries) == 1
+
+
+def test_recorded_vote_shows_in_the_list_at_once(client, world, council_office_user):
+    papers = f"{API}body/{world.body.pk}/paper"
+    get(client, papers)
+    stored = PaperDocument.objects.get(paper=world.paper)
+    assert "teilhabe:vote" not in stored.body
+    services.consultation_record_vote(
+        consultation=world.first,
+        as_proposed=True,
+        votes_yes=10,
+        votes_no=3,
+        votes_abstention=1,
+        result="ungeändert beschlossen",
+        by=council_office_user,
+    )
+    [listed] = get(client, papers)["data"]
+    assert listed["consultation"][0]["teilhabe:vote"]["yes"] == 10
+    assert listed["modified"] == get(client, url("paper", world.paper.pk))["modified"]
+    renewed = PaperDocument.objects.get(paper=world.paper)
+    assert renewed.modified > stored.modified
+    assert "teilhabe:vote" in renewed.body
+
+
+def test_services_move_the_paper_when_what_it_shows_changes(client, world):
+    papers = f"{API}body/{world.body.pk}/paper"
+    get(client, papers)
+    # An agenda item for the second consultation: the paper's consultation names it.
+    item = services.agenda_item_create(
+        meeting=world.meeting, order=3, number="3", name="Zweite Lesung", consultation=world.second
+    )
+    [listed] = get(client, papers)["data"]
+    assert listed["consultation"][1]["agendaItem"] == url("agendaitem", item.pk)
+    # A new amendment: the paper lists it as subordinated.
+    amendment = services.paper_create(
+        body=world.body,
+        reference="3185-1 (V) HHA",
+        name="Änderungsantrag",
+        paper_type="Änderungsantrag",
+        superordinated_paper=world.paper,
+    )
+    listed = {p["id"]: p for p in get(client, papers)["data"]}
+    assert listed[url("paper", world.paper.pk)]["subordinatedPaper"] == [url("paper", amendment.pk)]
+    # Deleting it: listed as deleted to synchronising clients, never from a document.
+    services.paper_delete(paper=amendment)
+    synced = {p["id"]: p for p in walk(client, papers, modified_since="2000-01-01T00:00:00Z")}
+    assert synced[url("paper", amendment.pk)]["deleted"] is True
+
+
+@override_settings(ALLOWED_HOSTS=["alpha.example", "beta.example"])
+def test_a_document_is_served_with_the_requesting_site(client, world, monkeypatch):
+    papers = f"/oparl/v1.1/body/{world.body.pk}/paper"
+    first = client.get(papers, HTTP_HOST="alpha.example")
+    assert PaperDocument.objects.filter(paper=world.paper).exists()
+    assert b"http://alpha.example/oparl/v1.1/paper/" in first.content
+    second = client.get(papers, HTTP_HOST="beta.example", secure=True)
+    assert b"alpha.example" not in second.content
+    assert b"oparl.invalid" not in second.content
+    [paper] = second.json()["data"]
+    assert paper["id"] == f"https://beta.example/oparl/v1.1/paper/{world.paper.pk}"
+    assert paper["web"].startswith("https://beta.example/")
+    with monkeypatch.context() as m:
+        m.setattr(documents, "ENABLED", False)
+        fresh = client.get(papers, HTTP_HOST="beta.example", secure=True)
+    assert second.content == fresh.content
+
+
+def test_non_public_and_deleted_papers_are_never_served_from_a_document(client, world):
+    papers = f"{API}body/{world.body.pk}/paper"
+    get(client, papers)
+    assert not PaperDocument.objects.filter(paper=world.secret).exists()
+
+    def plant(paper: Paper) -> None:
+        """A current-looking document with a marker, as if one had been kept."""
+        paper.refresh_from_db()
+        PaperDocument.objects.update_or_create(
+            paper=paper,
+            defaults={"modified": paper.modified, "version": documents.version(), "body": "{}"},
+        )
+        PaperDocument.objects.filter(paper=paper).update(body='{"marker":"stored"}')
+
+    # The check works: a current document of a public paper is what the list serves.
+    plant(world.paper)
+    assert get(client, papers)["data"] == [{"marker": "stored"}]
+    # A non-public paper is not listed, document or not.
+    plant(world.secret)
+    since = {"modified_since": "2000-01-01T00:00:00+00:00"}
+    for params in ({}, since):
+        text = json.dumps(walk(client, papers, **params))
+        assert url("paper", world.secret.pk) not in text
+        assert text.count("stored") == 1  # only the public paper's
+    # A deleted paper is served as deleted, even with a document claiming its time.
+    services.paper_delete(paper=world.paper)
+    plant(world.paper)
+    [stub] = [
+        p for p in walk(client, papers, **since) if p.get("id") == url("paper", world.paper.pk)
+    ]
+    assert stub["deleted"] is True
+    assert "stored" not in json.dumps(walk(client, papers, **since))

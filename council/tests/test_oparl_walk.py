@@ -19,13 +19,15 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from jsonschema import Draft7Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
 from council import services
 from council.generate import Size, generate_council
-from council.models import AgendaItem, Consultation, File, Organization, Paper
+from council.models import AgendaItem, Consultation, File, Organization, Paper, PaperDocument
 
 API = "http://testserver/oparl/v1.1/"
 SCHEMA = "https://schema.oparl.org/1.1/"
@@ -263,6 +265,12 @@ def generated(db):
 
 
 def test_walk_of_a_generated_council(client, generated):
+    # The generator stores the papers' documents, so the walk reads the list from them.
+    documents = PaperDocument.objects.filter(paper__body=generated.body)
+    assert documents.count() == generated.counts["paper_document"] > 0
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{API}body/{generated.body.pk}/paper").status_code == 200
+    assert len(queries) == 1  # the page with its documents: none rendered anew
     walk = Walk(client).run()
     assert_complete(walk)
     assert walk.types["Paper"] >= 80
