@@ -42,11 +42,11 @@ def visible_papers(user: Any, papers: QuerySet[Paper] | None = None) -> QuerySet
         return qs
     org_ids = member_organization_ids(user)
     if not org_ids:
-        return qs.filter(public=True)
+        return qs.filter(public_paper_filter())
     consulted = Consultation.objects.filter(organization_id__in=org_ids, deleted=False).values(
         "paper_id"
     )
-    return qs.filter(Q(public=True) | Q(pk__in=consulted))
+    return qs.filter(public_paper_filter() | Q(pk__in=consulted))
 
 
 def can_view_paper(user: Any, paper: Paper) -> bool:
