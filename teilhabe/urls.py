@@ -16,6 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("core.urls")),
     path("", include("council.urls")),
+    path("", include("plan.urls")),
+    path("", include("plan.edit_urls")),
+    path("opendata/", include("plan.opendata_urls")),
 ]
 
 if settings.DEBUG:
