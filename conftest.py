@@ -43,3 +43,11 @@ def demo(db):
     from council.demo import load_demo
 
     return load_demo()
+
+
+@pytest.fixture
+def plan_demo(demo):
+    """The demo plan: version 1 in force, the Fortschreibung draft, the pending paper."""
+    from plan.demo import load_plan_demo
+
+    return load_plan_demo(demo)

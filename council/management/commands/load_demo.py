@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from council.demo import DEFAULT_DEMO, DEMO_PASSWORD, load_demo
+from plan.demo import DEFAULT_PLAN_DEMO, load_plan_demo
 
 
 class Command(BaseCommand):
@@ -12,15 +13,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--file", type=Path, default=DEFAULT_DEMO)
+        parser.add_argument("--plan-file", type=Path, default=DEFAULT_PLAN_DEMO)
+        parser.add_argument("--without-plan", action="store_true", help="council data only")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         demo = load_demo(options["file"])
+        if not options["without_plan"]:
+            plan_demo = load_plan_demo(demo, options["plan_file"])
+            if plan_demo.created:
+                self.stdout.write(
+                    f"Loaded {plan_demo.plan.name}: version {plan_demo.adopted.number} in force, "
+                    f"draft {plan_demo.draft.number} ({plan_demo.draft.title})."
+                )
         if demo.created:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded {demo.body.name}: paper {demo.seed_paper.reference}. "
                     f"Demo logins (password {DEMO_PASSWORD!r}): admin@teilhabe.example, "
-                    "ratsbuero@teilhabe.example, ausschuss@teilhabe.example"
+                    "ratsbuero@teilhabe.example, ausschuss@teilhabe.example, "
+                    "planung@teilhabe.example, koordinierung@teilhabe.example"
                 )
             )
         else:
