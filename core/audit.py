@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import get_m2m_reverse_field_name
 
 
 def audited_save(instance: models.Model, *, by: Any, reason: str = "") -> models.Model:
@@ -49,6 +50,13 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
+def _m2m_value(record: Any, field: Any) -> str:
+    """The related objects a historical record remembers for one many-to-many field."""
+    target = get_m2m_reverse_field_name(field)
+    rows = getattr(record, field.name).select_related(target)
+    return ", ".join(sorted(str(getattr(row, target)) for row in rows))
+
+
 KIND_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
@@ -58,9 +66,20 @@ def history_entries(obj: models.Model) -> list[HistoryEntry]:
     records = list(history.select_related("history_user").order_by("-history_date", "-history_id"))
     entries = []
     fields = [f for f in type(obj)._meta.concrete_fields if f.name != "id"]
+    m2m_fields = list(getattr(records[0], "_history_m2m_fields", [])) if records else []
+    m2m_values = [{f.name: _m2m_value(record, f) for f in m2m_fields} for record in records]
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes: list[FieldChange] = []
+        for m2m in m2m_fields:
+            after = m2m_values[index][m2m.name]
+            before = m2m_values[index + 1][m2m.name] if previous else ""
+            if before != after:
+                changes.append(
+                    FieldChange(
+                        field=m2m.name, label=str(m2m.verbose_name), before=before, after=after
+                    )
+                )
         for field in fields:
             after = getattr(record, field.attname, None)
             before = getattr(previous, field.attname, None) if previous else None
