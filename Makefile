@@ -52,6 +52,7 @@ vendor:
 
 bench: install-dev
 	$(PYTHON) bench/oparl.py
+	$(PYTHON) bench/plan.py
 
 clean:
 	rm -rf var/.installed-* var/test*.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -72,12 +72,15 @@ def history_entries(obj: models.Model) -> list[HistoryEntry]:
         previous = records[index + 1] if index + 1 < len(records) else None
         changes: list[FieldChange] = []
         for m2m in m2m_fields:
-            after = m2m_values[index][m2m.name]
-            before = m2m_values[index + 1][m2m.name] if previous else ""
-            if before != after:
+            related_after = m2m_values[index][m2m.name]
+            related_before = m2m_values[index + 1][m2m.name] if previous else ""
+            if related_before != related_after:
                 changes.append(
                     FieldChange(
-                        field=m2m.name, label=str(m2m.verbose_name), before=before, after=after
+                        field=m2m.name,
+                        label=str(m2m.verbose_name),
+                        before=related_before,
+                        after=related_after,
                     )
                 )
         for field in fields:

@@ -9,6 +9,7 @@ from core.policies import is_staff_member
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     items = [
+        (reverse("plan:plan_index"), _("Integration plan")),
         (reverse("council:paper_list"), _("Papers")),
         (reverse("council:meeting_list"), _("Meetings")),
         (reverse("council:organization_list"), _("Bodies")),

@@ -30,12 +30,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     from council import policies as council_policies
+    from plan import selectors as plan_selectors
 
     papers = council_policies.visible_papers(request.user).order_by("-date", "-pk")[:5]
     return render(
         request,
         "core/home.html",
-        {"papers": papers, "meetings": council_selectors.upcoming_meetings()},
+        {
+            "papers": papers,
+            "meetings": council_selectors.upcoming_meetings(),
+            "plans": plan_selectors.plans_in_force(),
+        },
     )
 
 

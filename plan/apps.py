@@ -16,3 +16,8 @@ class PlanConfig(AppConfig):
         register_visibility(PlanVersion, policies.can_view_version)
         for model in (FieldOfAction, Goal, Indicator, Measure):
             register_visibility(model, lambda u, item: policies.can_view_version(u, item.version))
+
+        from core import opendata
+        from plan import exchange
+
+        opendata.register(exchange.opendata_resources)

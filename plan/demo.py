@@ -341,6 +341,8 @@ def load_plan_demo(council: Demo, path: Path = DEFAULT_PLAN_DEMO) -> PlanDemo:
     loader.rebind(draft)
     for change in update["changes"]:
         loader.apply(draft, change)
+    if update.get("consultation"):
+        draft = services.version_submit_for_consultation(version=draft, by=None)
     pending_paper = loader.paper(update["adoption_paper"])
     _demo_users(data, loader)
     return PlanDemo(plan, first, draft, adoption_paper, pending_paper)

@@ -111,7 +111,7 @@ def generate_plan(
 
     Per field: two strategic goals with two operational goals each; one indicator per
     field; measures spread over the fields, each serving one or two goals of its field.
-    Items total about ``measures * 1.1 + fields * 6``.
+    Items total exactly ``measures + fields * 8``.
     """
     rng = random.Random(seed)
     unit = administration_unit(body)

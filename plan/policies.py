@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from core.policies import has_role, is_staff_member
 from core.roles import Role
 from council.policies import member_organization_ids
-from plan.models import Measure, Plan, PlanVersion
+from plan.models import Measure, Plan, PlanVersion, StatusReport
 
 
 def can_view_version(user: Any, version: PlanVersion) -> bool:
@@ -39,3 +39,8 @@ def can_start_draft(user: Any, plan: Plan) -> bool:
 def can_write_status_report(user: Any, measure: Measure) -> bool:
     """Only members of the measure's lead unit report on it (through their council person)."""
     return measure.lead_unit_id in member_organization_ids(user)
+
+
+def can_download_evidence(user: Any, report: StatusReport) -> bool:
+    """A report's evidence file is internal: staff of the administration and the lead unit."""
+    return is_staff_member(user) or report.lead_unit_id in member_organization_ids(user)

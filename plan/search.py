@@ -7,7 +7,6 @@ holds its stems (rowid = entry id), on PostgreSQL a GIN index on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -62,8 +61,29 @@ def index_version(version: PlanVersion, batch_size: int = 2000) -> int:
     return len(entries)
 
 
-def index_items(items: Iterable[Any]) -> None:
-    PlanSearchEntry.objects.bulk_create([_entry(item) for item in items], batch_size=2000)
+def copy_index(
+    *, source: PlanVersion, target: PlanVersion, copies: dict[type[Any], dict[int, int]]
+) -> int:
+    """Give a copied version the entries of its source, re-pointed at the copied items.
+
+    The texts are the same, so nothing is stemmed again (stemming is the slow part).
+    """
+    new_ids = {TEXT_ATTRIBUTES[model][0]: mapping for model, mapping in copies.items()}
+    entries = [
+        PlanSearchEntry(
+            version=target,
+            kind=entry.kind,
+            item_id=new_ids[entry.kind][entry.item_id],
+            uid=entry.uid,
+            title=entry.title,
+            text=entry.text,
+            stems=entry.stems,
+        )
+        for entry in PlanSearchEntry.objects.filter(version=source)
+        if entry.item_id in new_ids.get(entry.kind, {})
+    ]
+    PlanSearchEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
 
 
 def search_version(version: PlanVersion, query: str) -> QuerySet[PlanSearchEntry]:

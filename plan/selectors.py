@@ -38,6 +38,19 @@ def default_plan() -> Plan | None:
     return plans().first()
 
 
+def plans_in_force() -> list[tuple[Plan, PlanVersion | None, int | None]]:
+    """Each plan with its version in force and that version's overall progress (home page)."""
+    result: list[tuple[Plan, PlanVersion | None, int | None]] = []
+    for plan in plans():
+        version = plan.versions.filter(status=PlanVersion.Status.ADOPTED).first()
+        progress = None
+        if version is not None:
+            measures = list(Measure.objects.filter(version=version).only("uid", "weight"))
+            progress = rollup(attach_states(plan.pk, measures))
+        result.append((plan, version, progress))
+    return result
+
+
 def versions_for(user: Any, plan: Plan) -> QuerySet[PlanVersion]:
     return policies.visible_versions(
         user,
@@ -123,7 +136,7 @@ def attach_states(plan_id: int, measures: list[Measure]) -> list[Measure]:
             plan_id=plan_id, measure_uid__in=[m.uid for m in measures]
         )
     }
-    labels = dict(ImplementationStatus.choices)
+    labels = {value: str(label) for value, label in ImplementationStatus.choices}
     for measure in measures:
         state = states.get(measure.uid)
         status = state.status if state else ImplementationStatus.PLANNED

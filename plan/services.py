@@ -22,8 +22,8 @@ from simple_history.utils import bulk_create_with_history
 
 from core.audit import audited_delete, audited_save
 from council.models import Consultation, Paper
-from plan import search
-from plan.errors import AdoptionRefused, PlanError, VersionLocked
+from plan import exchange, search
+from plan.errors import AdoptionRefused, PlanError, PlanImportRejected, RowProblem, VersionLocked
 from plan.models import (
     FieldOfAction,
     Goal,
@@ -104,13 +104,18 @@ def version_start_draft(
     )
     audited_save(version, by=by, reason=reason)
     if base is not None:
-        _copy_items(source=base, target=version, by=by, reason=reason)
-        search.index_version(version)
+        copies = _copy_items(source=base, target=version, by=by, reason=reason)
+        search.copy_index(source=base, target=version, copies=copies)
     return version
 
 
-def _copy_items(*, source: PlanVersion, target: PlanVersion, by: Any, reason: str) -> None:
-    """Copy every item of ``source`` into ``target`` with the same uids, in bulk."""
+def _copy_items(
+    *, source: PlanVersion, target: PlanVersion, by: Any, reason: str
+) -> dict[type[Any], dict[int, int]]:
+    """Copy every item of ``source`` into ``target`` with the same uids, in bulk.
+
+    Returns, per item model, the new primary key of each copied one.
+    """
     user = _user(by)
 
     def create(model: type[Any], objects: list[Any]) -> list[Any]:
@@ -237,6 +242,12 @@ def _copy_items(*, source: PlanVersion, target: PlanVersion, by: Any, reason: st
             bulk_create_with_history(
                 objects, model, batch_size=500, default_user=user, default_change_reason=reason
             )
+    return {
+        FieldOfAction: field_map,
+        Goal: goal_map,
+        Indicator: indicator_map,
+        Measure: measure_map,
+    }
 
 
 def _copied(obj: Any, attributes: Iterable[str]) -> dict[str, Any]:
@@ -517,6 +528,14 @@ def item_place(*, item: Item, by: Any, index: int) -> Item:
     return item
 
 
+@transaction.atomic
+def item_shift(*, item: Item, by: Any, offset: int) -> Item:
+    """Move an item ``offset`` places among its siblings (negative: up), stopping at the ends."""
+    _lock_open(item.version)
+    order = list(_siblings(item).order_by("position", "pk").values_list("pk", flat=True))
+    return item_place(item=item, by=by, index=max(0, order.index(item.pk) + offset))
+
+
 # --- implementation ----------------------------------------------------------------
 
 
@@ -564,3 +583,64 @@ def status_report_create(
         state.status, state.progress, state.report, state.as_of = status, progress, report, date
         audited_save(state, by=by, reason=_("status report of %(date)s") % {"date": date})
     return report
+
+
+# --- import ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def version_import_csv(*, version: PlanVersion, text: str, by: Any) -> exchange.ImportResult:
+    """Create or change items of an open version from CSV in the export's columns.
+
+    All or nothing: every row is checked first (``plan.exchange.prepare_import``), and
+    if any is bad ``PlanImportRejected`` lists all of them and nothing is written. A
+    row that would change nothing is left alone, so importing a draft's own export adds
+    no history. Items of the version missing from the file stay as they are: an import
+    never deletes. Parents are written before their children.
+    """
+    locked = _lock_open(version)
+    prepared = exchange.prepare_import(version=locked, text=text)
+    result = exchange.ImportResult()
+    instances = prepared.instances
+    reason = _("imported from a CSV file")
+    for row in prepared.rows:
+        if row.action == exchange.KEEP:
+            result.unchanged.append(row.uid)
+            continue
+        item = instances[row.uid]
+        if row.field_uid is not None:
+            item.field = instances[row.field_uid]
+        if isinstance(item, Goal):
+            item.parent = instances[row.goal_parent_uid] if row.goal_parent_uid else None
+        try:
+            audited_save(item, by=by, reason=reason)
+        except ValidationError as exc:
+            raise PlanImportRejected(
+                [
+                    RowProblem(row.line, "title" if name == "name" else name, " ".join(msgs))
+                    for name, msgs in exc.message_dict.items()
+                ]
+            ) from exc
+        relations = row.relations
+        if "goals" in relations:
+            item.goals.set([instances[uid] for uid in relations["goals"]])
+        if "indicators" in relations:
+            item.indicators.set([instances[uid] for uid in relations["indicators"]])
+        if "partners" in relations:
+            item.partners.set(relations["partners"])
+        if "municipalities" in relations:
+            item.municipalities.set(relations["municipalities"])
+        if "costs" in relations:
+            _replace_costs(item, relations["costs"], by=by)
+        if "milestones" in relations:
+            _replace_milestones(item, relations["milestones"], by=by)
+        search.index_item(item)
+        (result.created if row.action == exchange.CREATE else result.changed).append(row.uid)
+    for uid, (field_uid, parent_uid) in prepared.followers.items():
+        goal = instances[uid]
+        goal.field, goal.parent = instances[field_uid], instances[parent_uid]
+        audited_save(goal, by=by, reason=_("moved with its strategic goal"))
+        result.changed.append(uid)
+    if result.created or result.changed:
+        _touch(locked)
+    return result

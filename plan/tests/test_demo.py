@@ -14,7 +14,7 @@ def test_demo_has_an_adopted_version_and_a_fortschreibung_draft(plan_demo, demo)
     assert adopted.status == PlanVersion.Status.ADOPTED
     assert adopted.adoption_paper == plan_demo.adoption_paper
     assert adoption_problem(plan_demo.adoption_paper) is None
-    assert draft.status == PlanVersion.Status.DRAFT
+    assert draft.status == PlanVersion.Status.CONSULTATION
     assert draft.based_on == adopted
     assert draft.mandate == demo.seed_paper
     assert adopted.is_example and draft.is_example and plan_demo.plan.is_example

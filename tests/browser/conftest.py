@@ -78,6 +78,15 @@ def live_demo(live_server, transactional_db):
 
 
 @pytest.fixture
+def live_plan_demo(live_demo):
+    """The demo with its integration plan: ``(base_url, demo, plan_demo)``."""
+    from plan.demo import load_plan_demo
+
+    base, demo = live_demo
+    return base, demo, load_plan_demo(demo)
+
+
+@pytest.fixture
 def make_live_user(transactional_db):
     """Create an active user with roles, e.g. ``make_live_user(Role.COUNCIL_OFFICE)``."""
     from core import services

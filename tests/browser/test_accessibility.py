@@ -137,3 +137,57 @@ def test_recording_a_vote_has_no_axe_violations(page: Page, live_demo, make_live
     # Back on the paper: the success message and the row with the vote.
     page.locator('main [role="status"]').wait_for()
     assert_no_violations(page)
+
+
+def _plan_item(plan_demo: Any, model_name: str) -> str:
+    from plan import models
+
+    model = getattr(models, model_name)
+    item = model.objects.filter(version=plan_demo.adopted).order_by("position", "pk").first()
+    segment = {
+        "FieldOfAction": "handlungsfelder",
+        "Goal": "ziele",
+        "Measure": "massnahmen",
+        "Indicator": "indikatoren",
+    }[model_name]
+    return f"{PLAN}fassungen/{plan_demo.adopted.number}/{segment}/{item.uid}/"
+
+
+PLAN = "/integrationsplan/region-hannover/"
+PLAN_PAGES = [
+    Case("plan", lambda p: PLAN),
+    Case("plan-versions", lambda p: f"{PLAN}fassungen/"),
+    Case("plan-draft-in-consultation", lambda p: f"{PLAN}fassungen/{p.draft.number}/"),
+    Case("plan-field", lambda p: _plan_item(p, "FieldOfAction")),
+    Case("plan-goal", lambda p: _plan_item(p, "Goal")),
+    Case("plan-measure", lambda p: _plan_item(p, "Measure")),
+    Case("plan-indicators", lambda p: f"{PLAN}fassungen/{p.adopted.number}/indikatoren/"),
+    Case("plan-indicator", lambda p: _plan_item(p, "Indicator")),
+    Case(
+        "plan-compare",
+        lambda p: f"{PLAN}vergleich/?from={p.adopted.number}&to={p.draft.number}",
+    ),
+    Case("plan-search", lambda p: f"{PLAN}suche/?q=Sprachf%C3%B6rderung"),
+    Case("plan-search-no-result", lambda p: f"{PLAN}suche/?q=Raumfahrt"),
+    Case("opendata", lambda p: "/opendata/"),
+]
+
+
+@pytest.mark.parametrize("case", PLAN_PAGES, ids=[case.id for case in PLAN_PAGES])
+def test_public_plan_page_has_no_axe_violations(page: Page, live_plan_demo, case: Case):
+    base, _demo, plan_demo = live_plan_demo
+    response = page.goto(f"{base}{case.address(plan_demo)}")
+    assert response is not None and response.status == case.status
+    expect(page.locator('main [role="alert"]')).to_have_count(1 if case.shows_errors else 0)
+    assert_no_violations(page)
+
+
+def test_plan_workspace_has_no_axe_violations(page: Page, live_plan_demo, make_live_user):
+    """Not public, but the editors' workspace and its in-place form meet the same standard."""
+    base, _demo, plan_demo = live_plan_demo
+    login(page, base, make_live_user(Role.PLAN_EDITOR).email)
+    page.goto(f"{base}{PLAN}fassungen/{plan_demo.draft.number}/bearbeiten/")
+    assert_no_violations(page)
+    page.locator("main [id^=row-] a[hx-get]").first.click()
+    page.locator('main [id^=row-] form input[name="title"]').first.wait_for()
+    assert_no_violations(page)
