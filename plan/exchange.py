@@ -66,32 +66,8 @@ from plan.structure import (
 
 SEPARATOR = " | "
 LEAD_COLUMNS = ("id", "kind", "parent_id", "position")
-ATTRIBUTE_COLUMNS = (
-    "code",
-    "title",
-    "description",
-    "lead_unit",
-    "partners",
-    "municipalities",
-    "start",
-    "end",
-    "funding_source",
-    "budget_product",
-    "weight",
-    "goals",
-    "indicators",
-    "costs",
-    "milestones",
-    "definition",
-    "unit",
-    "source",
-    "direction",
-    "baseline_value",
-    "baseline_year",
-    "target_value",
-    "target_year",
-    "municipality",
-)
+# Every attribute of every kind, once, in the order the kinds list them.
+ATTRIBUTE_COLUMNS = tuple(dict.fromkeys(a for kind in KINDS for a in ATTRIBUTES[kind]))
 EXPORT_ONLY_COLUMNS = ("status", "progress")
 COLUMNS = (*LEAD_COLUMNS, *ATTRIBUTE_COLUMNS, *EXPORT_ONLY_COLUMNS)
 REQUIRED_COLUMNS = ("id", "kind", "parent_id", "title")

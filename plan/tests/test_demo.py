@@ -2,6 +2,8 @@
 
 import json
 
+from django.utils import translation
+
 from plan import policies
 from plan.demo import DEFAULT_PLAN_DEMO, load_plan_demo
 from plan.models import Measure, MeasureState, PlanVersion, StatusReport
@@ -21,7 +23,8 @@ def test_demo_has_an_adopted_version_and_a_fortschreibung_draft(plan_demo, demo)
 
 
 def test_pending_paper_cannot_adopt_the_draft_yet(plan_demo):
-    assert "has not been recorded yet" in adoption_problem(plan_demo.pending_paper)
+    with translation.override("en"):
+        assert "has not been recorded yet" in adoption_problem(plan_demo.pending_paper)
 
 
 def test_fortschreibung_differs_as_the_file_says(plan_demo):
