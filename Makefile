@@ -33,8 +33,10 @@ lint: install-dev
 typecheck: install-dev
 	$(PYTHON) -m mypy
 
+# Tests run in parallel, one worker per CPU (PYTEST_WORKERS=0 runs them in one process).
+PYTEST_WORKERS ?= auto
 pytest: install-dev
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck pytest
 
