@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "core",
     "council",
     "plan",
+    "fund",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,403 @@
+"""The fund: funds, calls with their criteria and questions, applications and their history.
+
+A call serves the integration plan by the version-independent ids (``uid``) of its
+fields of action, goals or measures, so a call stays tied to the same plan items across
+plan versions. The state of an application moves only along ``fund.workflow``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from fund.workflow import State
+
+
+class FinancingType(models.TextChoices):
+    """Finanzierungsart of a grant (ANBest-P)."""
+
+    FIXED = "fixed", _("fixed amount (Festbetragsfinanzierung)")
+    DEFICIT = "deficit", _("deficit financing (Fehlbedarfsfinanzierung)")
+    SHARE = "share", _("share financing (Anteilfinanzierung)")
+
+
+class Fund(models.Model):
+    """A standing fund, e.g. the Regionsfonds für Vielfalt und Teilhabe."""
+
+    body = models.ForeignKey(
+        "council.Body", verbose_name=_("body"), on_delete=models.PROTECT, related_name="funds"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    budget_product = models.ForeignKey(
+        "council.BudgetProduct",
+        verbose_name=_("budget product"),
+        on_delete=models.PROTECT,
+        related_name="funds",
+    )
+    small_grant_limit = models.DecimalField(
+        _("small grants up to (€)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Grants up to this amount are decided by the fund's board without a paper."),
+        max_digits=12,
+        decimal_places=2,
+    )
+    is_example = models.BooleanField(_("example data"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Call(models.Model):
+    """Förderaufruf: one round of applications with its budget, window, criteria and limits."""
+
+    class Serves(models.TextChoices):
+        GOALS = "goals", _("the plan's goals in general")
+        MEASURES = "measures", _("chosen measures of the plan")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="calls")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("title"), max_length=300)
+    motto = models.CharField(_("motto"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    budget = models.DecimalField(
+        _("budget (€)"), validators=[MinValueValidator(0)], max_digits=12, decimal_places=2
+    )
+    opens_at = models.DateTimeField(_("open from"))
+    deadline = models.DateTimeField(_("deadline"))
+    serves = models.CharField(
+        _("serves"), max_length=20, choices=Serves.choices, default=Serves.GOALS
+    )
+    min_amount = models.DecimalField(
+        _("minimum amount (€)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+    )
+    max_amount = models.DecimalField(
+        _("maximum amount (€)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+    )
+    max_per_organisation = models.DecimalField(
+        _("maximum per organisation (€)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+    )
+    own_contribution_percent = models.DecimalField(
+        _("required own contribution (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    financing_types = models.JSONField(_("allowed financing types"), default=list, blank=True)
+    blind_review = models.BooleanField(_("blind review"), default=False)
+    is_example = models.BooleanField(_("example data"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.opens_at and self.deadline and self.deadline <= self.opens_at:
+            errors["deadline"] = _("The deadline must lie after the opening.")
+        if self.min_amount is not None and self.max_amount is not None:
+            if self.max_amount < self.min_amount:
+                errors["max_amount"] = _("The maximum cannot be below the minimum.")
+        if (
+            self.max_amount is not None
+            and self.budget is not None
+            and self.max_amount > self.budget
+        ):
+            errors["max_amount"] = _("The maximum per application cannot exceed the budget.")
+        unknown = set(self.financing_types or []) - set(FinancingType.values)
+        if unknown:
+            errors["financing_types"] = _("Unknown financing type: %(types)s") % {
+                "types": ", ".join(sorted(unknown))
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class CallTarget(models.Model):
+    """A plan item (field of action, goal or measure) that a call serves, by its uid."""
+
+    class Kind(models.TextChoices):
+        FIELD = "field", _("field of action")
+        GOAL = "goal", _("goal")
+        MEASURE = "measure", _("measure")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey("plan.Plan", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    uid = models.UUIDField(_("plan item"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan item served")
+        verbose_name_plural = _("plan items served")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "uid"], name="fund_call_target_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.uid}"
+
+
+class Criterion(models.Model):
+    """A review criterion of a call, with its weight and scale."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        _("best score"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["call", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    """An extra question of a call, defined as data by a fund officer."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("text")
+        LONG_TEXT = "long_text", _("long text")
+        NUMBER = "number", _("number")
+        CHOICE = "choice", _("choice")
+        DATE = "date", _("date")
+        FILE = "file", _("file")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("question"), max_length=500)
+    kind = models.CharField(_("kind of answer"), max_length=20, choices=Kind.choices)
+    required = models.BooleanField(_("required"), default=False)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["call", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.CHOICE and len(self.choices or []) < 2:
+            raise ValidationError({"choices": _("A choice question needs at least two choices.")})
+        if self.kind != self.Kind.CHOICE and self.choices:
+            raise ValidationError({"choices": _("Only choice questions have choices.")})
+
+
+class Application(models.Model):
+    """Förderantrag of an organisation to a call."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="applications"
+    )
+    state = models.CharField(
+        _("state"), max_length=30, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    municipalities = models.ManyToManyField(
+        "core.Municipality",
+        verbose_name=_("municipalities served"),
+        blank=True,
+        related_name="applications",
+    )
+    goal_uids = models.JSONField(_("plan goals served"), default=list, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    own_contribution = models.DecimalField(
+        _("own contribution (€)"),
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+    )
+    third_party_funds = models.DecimalField(
+        _("third-party funds (€)"),
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+    )
+    requested_amount = models.DecimalField(
+        _("requested amount (€)"),
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+    )
+    decided_amount = models.DecimalField(
+        _("decided amount (€)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        max_digits=12,
+        decimal_places=2,
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+    is_example = models.BooleanField(_("example data"), default=False)
+    history = HistoricalRecords(m2m_fields=[municipalities])
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end cannot lie before the start.")})
+
+
+class CostLine(models.Model):
+    """One expense line of an application's cost plan (Kosten- und Finanzierungsplan)."""
+
+    class Category(models.TextChoices):
+        STAFF = "staff", _("staff")
+        FEES = "fees", _("fees and honoraria")
+        MATERIAL = "material", _("material and equipment")
+        ROOMS = "rooms", _("rooms and rent")
+        TRAVEL = "travel", _("travel")
+        PUBLICITY = "publicity", _("public relations")
+        OTHER = "other", _("other")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="costs")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.CharField(_("description"), max_length=300)
+    amount = models.DecimalField(
+        _("amount (€)"), validators=[MinValueValidator(0)], max_digits=12, decimal_places=2
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        ordering = ["application", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount} €"
+
+
+class Answer(models.Model):
+    """The applicant's answer to one extra question of the call."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(_("answer"), blank=True)
+    number = models.DecimalField(
+        _("number"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="fund/answers/%Y/", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "question"], name="fund_answer_unique_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.text or self.number or self.date or self.file}"
+
+
+class Event(models.Model):
+    """One step on an application's timeline: a transition, with who took it and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    transition = models.CharField(_("action"), max_length=30)
+    source = models.CharField(_("from"), max_length=30, choices=State.choices)
+    target = models.CharField(_("to"), max_length=30, choices=State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["application", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"

@@ -1,0 +1,341 @@
+"""Writes of the fund app: funds, calls, applications and their moves through the workflow.
+
+Every function runs in one transaction and saves through the audit trail. An application
+changes state only in ``application_transition``, along ``fund.workflow.TRANSITIONS``;
+each move leaves a timeline entry and, once committed, an e-mail to the applicant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audited_delete, audited_save
+from core.models import OrganisationMembership
+from core.policies import has_role
+from core.roles import Role
+from fund import workflow
+from fund.models import Application, Call, CostLine, Criterion, Event, Fund, Question
+from fund.workflow import Actor, State
+
+
+class FundError(ValidationError):
+    """A fund action that cannot be done; the message says why and what to do instead."""
+
+
+@transaction.atomic
+def fund_create(
+    *, body: Any, name: str, slug: str, budget_product: Any, by: Any, **fields: Any
+) -> Fund:
+    fund = Fund(body=body, name=name, slug=slug, budget_product=budget_product, **fields)
+    return audited_save(fund, by=by)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    name: str
+    weight: Decimal = Decimal(1)
+    scale_max: int = 5
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    text: str
+    kind: str
+    required: bool = False
+    help_text: str = ""
+    choices: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def call_create(
+    *,
+    fund: Fund,
+    by: Any,
+    criteria: Sequence[CriterionSpec] = (),
+    questions: Sequence[QuestionSpec] = (),
+    **fields: Any,
+) -> Call:
+    """A call with its criteria and extra questions, in the order given."""
+    call = Call(fund=fund, **fields)
+    audited_save(call, by=by)
+    for position, spec in enumerate(criteria):
+        criterion = Criterion(
+            call=call,
+            position=position,
+            name=spec.name,
+            weight=spec.weight,
+            scale_max=spec.scale_max,
+            description=spec.description,
+        )
+        audited_save(criterion, by=by)
+    for position, q in enumerate(questions):
+        question = Question(
+            call=call,
+            position=position,
+            text=q.text,
+            kind=q.kind,
+            required=q.required,
+            help_text=q.help_text,
+            choices=list(q.choices),
+        )
+        audited_save(question, by=by)
+    return call
+
+
+def is_member(user: Any, organisation_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return OrganisationMembership.objects.filter(
+        user=user, organisation_id=organisation_id
+    ).exists()
+
+
+@dataclass(frozen=True)
+class CostSpec:
+    category: str
+    description: str
+    amount: Decimal
+
+
+@transaction.atomic
+def application_create(
+    *, call: Call, organisation: Any, by: Any, title: str, is_example: bool = False
+) -> Application:
+    """Start a draft application of an organisation the user acts for."""
+    if by is not None and not is_member(by, organisation.pk):
+        raise PermissionDenied(_("You can only apply for an organisation you belong to."))
+    application = Application(
+        call=call,
+        organisation=organisation,
+        title=title,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        is_example=is_example,
+    )
+    return audited_save(application, by=by)  # type: ignore[return-value]
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update().select_related("call__fund").get(pk=application.pk)
+    )
+
+
+@transaction.atomic
+def application_update(
+    *,
+    application: Application,
+    by: Any,
+    costs: Sequence[CostSpec] | None = None,
+    municipalities: Iterable[Any] | None = None,
+    **fields: Any,
+) -> Application:
+    """Change a draft: its fields, its cost lines (replaced) and municipalities served."""
+    locked = _lock(application)
+    if by is not None and not is_member(by, locked.organisation_id):
+        raise PermissionDenied(_("You can only change your organisation's applications."))
+    if locked.state not in workflow.EDITABLE:
+        raise FundError(_("A submitted application can no longer be changed."))
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    audited_save(locked, by=by)
+    if costs is not None:
+        for line in locked.costs.all():
+            audited_delete(line, by=by)
+        for position, spec in enumerate(costs):
+            line = CostLine(
+                application=locked,
+                position=position,
+                category=spec.category,
+                description=spec.description,
+                amount=spec.amount,
+            )
+            audited_save(line, by=by)
+    if municipalities is not None:
+        locked.municipalities.set(list(municipalities))
+    return locked
+
+
+def submission_problems(application: Application, *, now: Any = None) -> list[str]:
+    """Everything that keeps the application from being submitted, in plain words."""
+    now = now or timezone.now()
+    call = application.call
+    problems: list[str] = []
+    if now < call.opens_at:
+        problems.append(_("The call is not open yet."))
+    if now > call.deadline:
+        problems.append(
+            _("The deadline of the call has passed (%(deadline)s); nothing can be submitted.")
+            % {"deadline": timezone.localtime(call.deadline).strftime("%d.%m.%Y %H:%M")}
+        )
+    total = application.costs.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    income = application.own_contribution + application.third_party_funds
+    income += application.requested_amount
+    if not total:
+        problems.append(_("Enter the expenses of the cost plan."))
+    elif total != income:
+        problems.append(
+            _(
+                "The cost plan does not add up: expenses %(total)s € but own contribution, "
+                "third-party funds and requested amount make %(income)s €."
+            )
+            % {"total": total, "income": income}
+        )
+    if application.requested_amount <= 0:
+        problems.append(_("Enter the amount you request."))
+    if call.min_amount is not None and application.requested_amount < call.min_amount:
+        problems.append(_("The call funds at least %(amount)s €.") % {"amount": call.min_amount})
+    if call.max_amount is not None and application.requested_amount > call.max_amount:
+        problems.append(_("The call funds at most %(amount)s €.") % {"amount": call.max_amount})
+    if total and call.own_contribution_percent:
+        needed = (total * call.own_contribution_percent / 100).quantize(Decimal("0.01"))
+        if application.own_contribution < needed:
+            problems.append(
+                _("The call requires an own contribution of %(percent)s %%, that is %(amount)s €.")
+                % {
+                    "percent": format(call.own_contribution_percent.normalize(), "f"),
+                    "amount": needed,
+                }
+            )
+    answered = {a.question_id: a for a in application.answers.all()}
+    for question in call.questions.filter(required=True):
+        answer = answered.get(question.pk)
+        if answer is None or not (
+            answer.text or answer.number is not None or answer.date or answer.file
+        ):
+            problems.append(_("Answer the question “%(question)s”.") % {"question": question.text})
+    return problems
+
+
+def _allowed(transition: workflow.Transition, application: Application, by: Any) -> bool:
+    if transition.actor == Actor.APPLICANT:
+        return by is None or is_member(by, application.organisation_id)
+    if transition.actor == Actor.OFFICER:
+        return by is None or has_role(by, Role.FUND_OFFICER)
+    # Decisions come from the council's decision (by the system) or, for small grants,
+    # from the fund's board, recorded by a fund officer.
+    if by is None:
+        return True
+    limit = application.call.fund.small_grant_limit
+    return (
+        transition.actor == Actor.DECISION
+        and has_role(by, Role.FUND_OFFICER)
+        and limit is not None
+        and application.requested_amount <= limit
+    )
+
+
+@transaction.atomic
+def application_transition(
+    *,
+    application: Application,
+    name: str,
+    by: Any,
+    note: str = "",
+    amount: Decimal | None = None,
+) -> Application:
+    """Move the application along the transition ``name`` of the workflow table.
+
+    Refused if the transition does not start from the current state, if ``by`` may not
+    take it, if it needs a note and has none, or if a decision would commit more than
+    the call's budget (the call row is locked, so two deciders cannot both pass).
+    """
+    locked = _lock(application)
+    transition = workflow.BY_NAME.get(name)
+    if transition is None or locked.state not in transition.source:
+        raise FundError(
+            _("This step is not possible while the application is %(state)s.")
+            % {"state": locked.get_state_display()}
+        )
+    if not _allowed(transition, locked, by):
+        raise PermissionDenied(_("You may not take this step."))
+    if transition.needs_note and not note.strip():
+        raise FundError(_("Give the reason for this step."))
+    if name == "submit":
+        problems = submission_problems(locked)
+        if problems:
+            raise FundError(problems)
+        locked.submitted_at = timezone.now()
+    if transition.target in (State.APPROVED, State.PARTLY_APPROVED):
+        locked.decided_amount = _decided_amount(locked, transition.target, amount)
+        _check_budget(locked)
+    elif transition.target == State.REJECTED:
+        locked.decided_amount = Decimal(0)
+    source = locked.state
+    locked.state = transition.target
+    audited_save(locked, by=by, reason=str(transition.label))
+    event = Event(
+        application=locked,
+        transition=name,
+        source=source,
+        target=transition.target,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        note=note.strip(),
+    )
+    audited_save(event, by=by)
+    transaction.on_commit(lambda: _notify(locked, transition, note))
+    return locked
+
+
+def _decided_amount(application: Application, target: str, amount: Decimal | None) -> Decimal:
+    requested = application.requested_amount
+    if target == State.APPROVED:
+        if amount is not None and amount != requested:
+            raise FundError(_("A full approval grants the requested amount; approve in part."))
+        return requested
+    if amount is None or amount <= 0 or amount >= requested:
+        raise FundError(
+            _("A partial approval needs an amount above 0 and below the requested %(amount)s €.")
+            % {"amount": requested}
+        )
+    return amount
+
+
+def committed(call: Call, *, excluding: int | None = None) -> Decimal:
+    qs = call.applications.filter(state__in=workflow.COMMITTED)
+    if excluding is not None:
+        qs = qs.exclude(pk=excluding)
+    return qs.aggregate(s=Sum("decided_amount"))["s"] or Decimal(0)
+
+
+def _check_budget(application: Application) -> None:
+    call = Call.objects.select_for_update().get(pk=application.call_id)
+    already = committed(call, excluding=application.pk)
+    amount = application.decided_amount or Decimal(0)
+    if already + amount > call.budget:
+        raise FundError(
+            _(
+                "This decision would commit %(total)s € of the call's %(budget)s € "
+                "(%(left)s € are left)."
+            )
+            % {"total": already + amount, "budget": call.budget, "left": call.budget - already}
+        )
+
+
+def _notify(application: Application, transition: workflow.Transition, note: str) -> None:
+    recipients = list(
+        OrganisationMembership.objects.filter(organisation_id=application.organisation_id)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if not recipients:
+        return
+    body = f"{transition.public_label}\n\n{application.title}"
+    if note:
+        body += f"\n\n{note}"
+    send_mail(
+        subject=_("Your application “%(title)s”") % {"title": application.title},
+        message=body,
+        from_email=None,
+        recipient_list=recipients,
+    )
