@@ -401,3 +401,66 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target}"
+
+
+class Review(models.Model):
+    """A reviewer's assignment to an application, the conflict declaration, and the verdict."""
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", _("assigned")
+        DECLARED = "declared", _("no conflict of interest declared")
+        CONFLICT = "conflict", _("conflict of interest: unassigned")
+        SUBMITTED = "submitted", _("submitted")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        related_name="fund_reviews",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.ASSIGNED
+    )
+    declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    comment = models.TextField(_("overall comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="fund_review_unique_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.reviewer}"
+
+
+class Score(models.Model):
+    """A reviewer's score on one criterion, with a comment."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    value = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="fund_score_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+    def clean(self) -> None:
+        if self.criterion_id and self.value is not None and self.value > self.criterion.scale_max:
+            raise ValidationError(
+                {"value": _("The best score is %(max)s.") % {"max": self.criterion.scale_max}}
+            )

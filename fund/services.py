@@ -24,7 +24,17 @@ from core.models import OrganisationMembership
 from core.policies import has_role
 from core.roles import Role
 from fund import workflow
-from fund.models import Application, Call, CostLine, Criterion, Event, Fund, Question
+from fund.models import (
+    Application,
+    Call,
+    CostLine,
+    Criterion,
+    Event,
+    Fund,
+    Question,
+    Review,
+    Score,
+)
 from fund.workflow import Actor, State
 
 
@@ -339,3 +349,76 @@ def _notify(application: Application, transition: workflow.Transition, note: str
         from_email=None,
         recipient_list=recipients,
     )
+
+
+# --- reviews -----------------------------------------------------------------------
+
+REVIEWABLE = (State.ELIGIBLE, State.IN_REVIEW)
+
+
+@transaction.atomic
+def review_assign(*, application: Application, reviewer: Any, by: Any) -> Review:
+    """A fund officer assigns a reviewer (Fachbeirat) to an application."""
+    if by is not None and not has_role(by, Role.FUND_OFFICER):
+        raise PermissionDenied(_("Only fund officers assign reviewers."))
+    if not has_role(reviewer, Role.REVIEWER):
+        raise FundError(_("%(name)s is not a reviewer.") % {"name": reviewer})
+    locked = _lock(application)
+    if locked.state not in REVIEWABLE:
+        raise FundError(
+            _("Reviewers are assigned to eligible applications, not to one that is %(state)s.")
+            % {"state": locked.get_state_display()}
+        )
+    if is_member(reviewer, locked.organisation_id):
+        raise FundError(_("A member of the applying organisation cannot review it."))
+    if Review.objects.filter(application=locked, reviewer=reviewer).exists():
+        raise FundError(_("This reviewer is already assigned."))
+    return audited_save(Review(application=locked, reviewer=reviewer), by=by)  # type: ignore[return-value]
+
+
+def _own_review(review: Review, by: Any) -> Review:
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if by is None or locked.reviewer_id != by.pk:
+        raise PermissionDenied(_("Only the assigned reviewer works on this review."))
+    return locked
+
+
+@transaction.atomic
+def review_declare(*, review: Review, no_conflict: bool, by: Any) -> Review:
+    """The reviewer declares first: no conflict of interest, or a conflict (unassigned)."""
+    locked = _own_review(review, by)
+    if locked.state != Review.State.ASSIGNED:
+        raise FundError(_("The declaration has already been made."))
+    locked.state = Review.State.DECLARED if no_conflict else Review.State.CONFLICT
+    locked.declared_at = timezone.now()
+    return audited_save(locked, by=by)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def review_submit(
+    *, review: Review, scores: dict[int, tuple[int, str]], comment: str, by: Any
+) -> Review:
+    """Score every criterion of the call (criterion id → (score, comment)) and submit."""
+    locked = _own_review(review, by)
+    if locked.state != Review.State.DECLARED:
+        raise FundError(
+            _("Declare that you have no conflict of interest before you score.")
+            if locked.state == Review.State.ASSIGNED
+            else _("This review can no longer be changed.")
+        )
+    criteria = list(locked.application.call.criteria.all())
+    missing = [c.name for c in criteria if c.pk not in scores]
+    if missing:
+        raise FundError(_("Score every criterion: %(names)s.") % {"names": ", ".join(missing)})
+    unknown = set(scores) - {c.pk for c in criteria}
+    if unknown:
+        raise FundError(_("Score only the criteria of this call."))
+    for criterion in criteria:
+        value, note = scores[criterion.pk]
+        audited_save(
+            Score(review=locked, criterion=criterion, value=value, comment=note.strip()), by=by
+        )
+    locked.state = Review.State.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.comment = comment.strip()
+    return audited_save(locked, by=by)  # type: ignore[return-value]

@@ -1,0 +1,68 @@
+"""Reads of the fund app: what each user may list, and the reviews of an application summed up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import pstdev
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from core.policies import has_role
+from core.roles import Role
+from fund.models import Application, Review, Score
+
+
+def applications_for(user: Any) -> QuerySet[Application]:
+    """The applications the user may see: officers all; members their organisation's;
+    reviewers those assigned to them (unless they declared a conflict)."""
+    qs = Application.objects.select_related("call", "organisation")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if has_role(user, Role.FUND_OFFICER):
+        return qs
+    own = qs.filter(organisation__memberships__user=user)
+    assigned = qs.filter(reviews__reviewer=user).exclude(
+        reviews__reviewer=user, reviews__state=Review.State.CONFLICT
+    )
+    return (own | assigned).distinct()
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    count: int
+    mean: Decimal | None  # weighted score in % of the best possible, mean over reviews
+    spread: Decimal | None  # population standard deviation of the reviews' scores
+    lowest: Decimal | None
+    highest: Decimal | None
+
+
+def _percent(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def review_score(scores: list[Score]) -> float:
+    """One review's weighted score in % of the best possible (criteria weights, scales)."""
+    weights = sum(float(s.criterion.weight) for s in scores)
+    if not weights:
+        return 0.0
+    total = sum(float(s.criterion.weight) * s.value / s.criterion.scale_max for s in scores)
+    return 100 * total / weights
+
+
+def review_summary(application: Application) -> ReviewSummary:
+    """Weighted mean, spread and number of the submitted reviews (two queries)."""
+    reviews = application.reviews.filter(state=Review.State.SUBMITTED).prefetch_related(
+        Prefetch("scores", queryset=Score.objects.select_related("criterion"))
+    )
+    values = [review_score(list(r.scores.all())) for r in reviews]
+    if not values:
+        return ReviewSummary(0, None, None, None, None)
+    return ReviewSummary(
+        count=len(values),
+        mean=_percent(sum(values) / len(values)),
+        spread=_percent(pstdev(values)),
+        lowest=_percent(min(values)),
+        highest=_percent(max(values)),
+    )
