@@ -147,6 +147,32 @@ class Organisation(models.Model):
         related_name="organisations",
     )
     website = models.URLField(_("website"), blank=True)
+    legal_form = models.CharField(
+        _("legal form"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example “eingetragener Verein”."),
+    )
+    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    locality = models.CharField(_("town"), max_length=100, blank=True)
+    non_profit = models.BooleanField(
+        _("recognised as non-profit"),
+        default=False,
+        help_text=_("Gemeinnützigkeit recognised by the tax office."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=50, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        User,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     is_example = models.BooleanField(_("example data"), default=False)
     members = models.ManyToManyField(
         User, through="OrganisationMembership", related_name="organisations"

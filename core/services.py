@@ -8,13 +8,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audited_save
 from core.errors import ImportRejected
 from core.models import Municipality, Organisation, OrganisationMembership, User
+from core.policies import has_role
 from core.roles import Role
 
 
@@ -64,6 +66,35 @@ def user_set_roles(*, user: User, roles: Iterable[Role], by: Any = None) -> User
 def organisation_create(*, name: str, kind: str, by: Any = None, **fields: Any) -> Organisation:
     organisation = Organisation(name=name, kind=kind, **fields)
     audited_save(organisation, by=by)
+    return organisation
+
+
+@transaction.atomic
+def organisation_register(*, user: User, name: str, kind: str, **fields: Any) -> Organisation:
+    """An applicant registers an organisation and becomes its representative.
+
+    The organisation is unverified until a fund officer checks it (organisation_verify).
+    """
+    organisation = organisation_create(name=name, kind=kind, by=user, **fields)
+    organisation_member_add(
+        organisation=organisation,
+        user=user,
+        function=OrganisationMembership.Function.REPRESENTATIVE,
+        by=user,
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    """A fund officer confirms the organisation's details (register, non-profit status)."""
+    if not has_role(by, Role.FUND_OFFICER):
+        raise PermissionDenied(_("Only fund officers verify organisations."))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.verified_at is None:
+        organisation.verified_at = timezone.now()
+        organisation.verified_by = by
+        audited_save(organisation, by=by, reason=_("verified"))
     return organisation
 
 
