@@ -464,3 +464,140 @@ class Score(models.Model):
             raise ValidationError(
                 {"value": _("The best score is %(max)s.") % {"max": self.criterion.scale_max}}
             )
+
+
+class Grant(models.Model):
+    """Zuwendungsbescheid: the amount granted, its financing type, period and conditions."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="grant")
+    amount = models.DecimalField(
+        _("amount (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    financing_type = models.CharField(
+        _("financing type"), max_length=10, choices=FinancingType.choices
+    )
+    share_percent = models.DecimalField(
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    conditions = models.TextField(_("conditions"), blank=True)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.amount} €"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end cannot lie before the start.")})
+        if self.financing_type == FinancingType.SHARE and self.share_percent is None:
+            raise ValidationError({"share_percent": _("Share financing needs the share in %.")})
+
+
+class PaymentRequest(models.Model):
+    """Mittelabruf: the applicant asks for (part of) the grant; the fund office pays."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        APPROVED = "approved", _("approved")
+        PAID = "paid", _("paid")
+        REFUSED = "refused", _("refused")
+
+    grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(
+        _("amount (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    reason = models.TextField(_("purpose of the payment"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment request")
+        verbose_name_plural = _("payment requests")
+        ordering = ["grant", "requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} € ({self.get_state_display()})"
+
+
+class ProofOfUse(models.Model):
+    """Verwendungsnachweis: narrative report and actual figures, and the result of the check."""
+
+    grant = models.OneToOneField(Grant, on_delete=models.PROTECT, related_name="proof")
+    narrative = models.TextField(_("narrative report (Sachbericht)"))
+    actual_own_contribution = models.DecimalField(
+        _("actual own contribution (€)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+    )
+    actual_third_party_funds = models.DecimalField(
+        _("actual third-party funds (€)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    purpose_achieved = models.BooleanField(_("purpose achieved"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    eligible_grant = models.DecimalField(
+        _("eligible grant (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    repayment = models.DecimalField(
+        _("repayment (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    finding = models.TextField(_("finding"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proof of use")
+        verbose_name_plural = _("proofs of use")
+
+    def __str__(self) -> str:
+        return str(self.grant)
+
+
+class ActualCost(models.Model):
+    """The actual expenses of one category of the cost plan, as proven."""
+
+    proof = models.ForeignKey(ProofOfUse, on_delete=models.CASCADE, related_name="actuals")
+    category = models.CharField(_("category"), max_length=20, choices=CostLine.Category.choices)
+    amount = models.DecimalField(
+        _("amount (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("actual expense")
+        verbose_name_plural = _("actual expenses")
+        constraints = [
+            models.UniqueConstraint(fields=["proof", "category"], name="fund_actual_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.amount} €"

@@ -23,14 +23,18 @@ from core.audit import audited_delete, audited_save
 from core.models import OrganisationMembership
 from core.policies import has_role
 from core.roles import Role
-from fund import workflow
+from fund import money, workflow
 from fund.models import (
+    ActualCost,
     Application,
     Call,
     CostLine,
     Criterion,
     Event,
     Fund,
+    Grant,
+    PaymentRequest,
+    ProofOfUse,
     Question,
     Review,
     Score,
@@ -422,3 +426,174 @@ def review_submit(
     locked.submitted_at = timezone.now()
     locked.comment = comment.strip()
     return audited_save(locked, by=by)  # type: ignore[return-value]
+
+
+# --- grants, payments, proof of use --------------------------------------------------
+
+
+@transaction.atomic
+def grant_issue(
+    *,
+    application: Application,
+    by: Any,
+    financing_type: str,
+    start: Any,
+    end: Any,
+    share_percent: Decimal | None = None,
+    conditions: str = "",
+) -> Grant:
+    """Issue the Zuwendungsbescheid for a decided application, for its decided amount."""
+    locked = _lock(application)
+    allowed = locked.call.financing_types
+    if allowed and financing_type not in allowed:
+        raise FundError(_("The call does not allow this financing type."))
+    grant = Grant(
+        application=locked,
+        amount=locked.decided_amount or Decimal(0),
+        financing_type=financing_type,
+        share_percent=share_percent,
+        start=start,
+        end=end,
+        conditions=conditions.strip(),
+        issued_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    audited_save(grant, by=by)
+    application_transition(application=locked, name="issue_grant", by=by)
+    return grant
+
+
+def _grant_for_update(grant: Grant) -> Grant:
+    return Grant.objects.select_for_update().select_related("application").get(pk=grant.pk)
+
+
+@transaction.atomic
+def payment_request(*, grant: Grant, amount: Decimal, reason: str, by: Any) -> PaymentRequest:
+    """The applicant asks for money; never more than the grant, all requests together."""
+    locked = _grant_for_update(grant)
+    application = locked.application
+    if by is not None and not is_member(by, application.organisation_id):
+        raise PermissionDenied(_("Only the funded organisation requests payments."))
+    if application.state not in (State.GRANTED, State.RUNNING):
+        raise FundError(_("Payments can be requested only while the project runs."))
+    already = locked.payments.exclude(state=PaymentRequest.State.REFUSED).aggregate(
+        s=Sum("amount")
+    )["s"] or Decimal(0)
+    problem = money.payment_allowed(
+        grant=locked.amount, already_requested=already, requested=amount
+    )
+    if problem:
+        raise FundError(problem)
+    payment = PaymentRequest(grant=locked, amount=amount, reason=reason.strip())
+    audited_save(payment, by=by)
+    if application.state == State.GRANTED:
+        application_transition(application=application, name="start", by=None)
+    return payment
+
+
+@transaction.atomic
+def payment_decide(*, payment: PaymentRequest, by: Any, approve: bool) -> PaymentRequest:
+    """The fund office approves or refuses a requested payment."""
+    if by is not None and not has_role(by, Role.FUND_OFFICER):
+        raise PermissionDenied(_("Only fund officers decide on payments."))
+    locked = PaymentRequest.objects.select_for_update().get(pk=payment.pk)
+    if locked.state != PaymentRequest.State.REQUESTED:
+        raise FundError(_("This payment request has already been decided."))
+    locked.state = PaymentRequest.State.APPROVED if approve else PaymentRequest.State.REFUSED
+    locked.approved_at = timezone.now() if approve else None
+    return audited_save(locked, by=by)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def payment_mark_paid(*, payment: PaymentRequest, by: Any) -> PaymentRequest:
+    if by is not None and not has_role(by, Role.FUND_OFFICER):
+        raise PermissionDenied(_("Only fund officers mark payments as paid."))
+    locked = PaymentRequest.objects.select_for_update().get(pk=payment.pk)
+    if locked.state != PaymentRequest.State.APPROVED:
+        raise FundError(_("Only an approved payment can be paid."))
+    locked.state = PaymentRequest.State.PAID
+    locked.paid_at = timezone.now()
+    return audited_save(locked, by=by)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def proof_submit(
+    *,
+    grant: Grant,
+    by: Any,
+    narrative: str,
+    actual_costs: dict[str, Decimal],
+    actual_own_contribution: Decimal,
+    actual_third_party_funds: Decimal,
+) -> ProofOfUse:
+    """The funded organisation proves the use: narrative report and actual figures."""
+    locked = _grant_for_update(grant)
+    if by is not None and not is_member(by, locked.application.organisation_id):
+        raise PermissionDenied(_("Only the funded organisation submits the proof of use."))
+    if not narrative.strip():
+        raise FundError(_("Write the narrative report (Sachbericht)."))
+    proof = ProofOfUse(
+        grant=locked,
+        narrative=narrative.strip(),
+        actual_own_contribution=actual_own_contribution,
+        actual_third_party_funds=actual_third_party_funds,
+    )
+    audited_save(proof, by=by)
+    for category, amount in actual_costs.items():
+        audited_save(ActualCost(proof=proof, category=category, amount=amount), by=by)
+    application_transition(application=locked.application, name="submit_proof", by=by)
+    return proof
+
+
+def paid_amount(grant: Grant) -> Decimal:
+    paid = grant.payments.filter(state=PaymentRequest.State.PAID).aggregate(s=Sum("amount"))
+    return paid["s"] or Decimal(0)
+
+
+@transaction.atomic
+def proof_check(*, proof: ProofOfUse, purpose_achieved: bool, by: Any) -> ProofOfUse:
+    """Compare the actual figures with the cost plan and compute any repayment.
+
+    A repayment above zero is claimed at once (the application's state says so).
+    """
+    locked = (
+        ProofOfUse.objects.select_for_update().select_related("grant__application").get(pk=proof.pk)
+    )
+    grant = locked.grant
+    application = grant.application
+    planned: dict[str, Decimal] = {}
+    for line in application.costs.all():
+        planned[line.category] = planned.get(line.category, Decimal(0)) + line.amount
+    result = money.repayment(
+        grant.financing_type,
+        grant=grant.amount,
+        plan=money.CostPlan(
+            expenses=planned,
+            own_contribution=application.own_contribution,
+            third_party_funds=application.third_party_funds,
+            requested=application.requested_amount,
+        ),
+        actuals=money.Actuals(
+            expenses={a.category: a.amount for a in locked.actuals.all()},
+            own_contribution=locked.actual_own_contribution,
+            third_party_funds=locked.actual_third_party_funds,
+        ),
+        share_percent=grant.share_percent,
+        purpose_achieved=purpose_achieved,
+        paid=paid_amount(grant),
+    )
+    locked.purpose_achieved = purpose_achieved
+    locked.checked_at = timezone.now()
+    locked.eligible_grant = result.eligible_grant
+    locked.repayment = result.repayment
+    locked.finding = result.reason
+    audited_save(locked, by=by)
+    application_transition(application=application, name="check_proof", by=by)
+    if result.repayment > 0:
+        application_transition(
+            application=application,
+            name="claim_repayment",
+            by=by,
+            note=_("%(amount)s € are claimed back. %(reason)s")
+            % {"amount": result.repayment, "reason": result.reason},
+        )
+    return locked
