@@ -8,6 +8,7 @@ also touches its parent, because OParl requires the parent's ``modified`` to cha
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -206,6 +207,18 @@ def paper_delete(*, paper: Paper, by: Any = None) -> Paper:
     return paper
 
 
+# Other apps act on council decisions (e.g. the fund decides the applications a paper
+# lists). They register a callable taking the consultation; it runs after the vote is
+# committed, in its own transaction, so a listener's failure never undoes the vote.
+_decision_listeners: list[Any] = []
+
+
+def on_decision(listener: Any) -> None:
+    """Call ``listener(consultation)`` whenever a deciding consultation's vote is recorded."""
+    if listener not in _decision_listeners:
+        _decision_listeners.append(listener)
+
+
 @transaction.atomic
 def consultation_record_vote(
     *,
@@ -242,6 +255,9 @@ def consultation_record_vote(
         audited_save(item, by=by, reason=_("vote recorded"))
         _touch(item.meeting, by=by)
     _touch(consultation.paper, by=by)
+    if consultation.authoritative:
+        for listener in _decision_listeners:
+            transaction.on_commit(functools.partial(listener, consultation))
     return consultation
 
 

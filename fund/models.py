@@ -601,3 +601,46 @@ class ActualCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.amount} €"
+
+
+class DecisionPaper(models.Model):
+    """The council paper (Beschlussvorlage) that asks the committee to decide a call's list."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="decision_papers")
+    paper = models.OneToOneField(
+        "council.Paper", on_delete=models.PROTECT, related_name="fund_decision"
+    )
+    applied_at = models.DateTimeField(_("decision applied"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision paper")
+        verbose_name_plural = _("decision papers")
+
+    def __str__(self) -> str:
+        return str(self.paper)
+
+
+class DecisionItem(models.Model):
+    """One application on a decision paper, with the amount proposed for it."""
+
+    decision = models.ForeignKey(DecisionPaper, on_delete=models.CASCADE, related_name="items")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="decision_items"
+    )
+    proposed_amount = models.DecimalField(
+        _("proposed amount (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("application on a decision paper")
+        verbose_name_plural = _("applications on a decision paper")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "application"], name="fund_decision_item_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.proposed_amount} €"

@@ -30,6 +30,8 @@ from fund.models import (
     Call,
     CostLine,
     Criterion,
+    DecisionItem,
+    DecisionPaper,
     Event,
     Fund,
     Grant,
@@ -597,3 +599,137 @@ def proof_check(*, proof: ProofOfUse, purpose_achieved: bool, by: Any) -> ProofO
             % {"amount": result.repayment, "reason": result.reason},
         )
     return locked
+
+
+# --- the council decides ----------------------------------------------------------
+
+
+@transaction.atomic
+def decision_paper_create(
+    *,
+    call: Call,
+    by: Any,
+    reference: str,
+    deciding_body: Any,
+    planned_date: Any,
+    preparing_bodies: Sequence[Any] = (),
+    amounts: dict[int, Decimal] | None = None,
+) -> DecisionPaper:
+    """Turn the call's recommendation list into a Beschlussvorlage for the council.
+
+    Every recommended application above the fund's small-grant limit goes on the paper
+    with its requested amount, or the amount given in ``amounts`` (cuts). The paper's
+    last consultation (``deciding_body``) decides; when its vote is recorded the
+    applications are decided accordingly (``decision_apply``).
+    """
+    from council import services as council_services
+
+    if by is not None and not has_role(by, Role.FUND_OFFICER):
+        raise PermissionDenied(_("Only fund officers prepare decision papers."))
+    call = (
+        Call.objects.select_for_update()
+        .select_related("fund__budget_product__area")
+        .get(pk=call.pk)
+    )
+    limit = call.fund.small_grant_limit
+    listed = [
+        a
+        for a in call.applications.filter(state=State.RECOMMENDED).order_by("pk")
+        if limit is None or a.requested_amount > limit
+    ]
+    if not listed:
+        raise FundError(_("No recommended application waits for a council decision."))
+    amounts = amounts or {}
+    lines = []
+    for application in listed:
+        amount = amounts.get(application.pk, application.requested_amount)
+        if amount <= 0 or amount > application.requested_amount:
+            raise FundError(
+                _("The amount for “%(title)s” must lie above 0 and not above %(amount)s €.")
+                % {"title": application.title, "amount": application.requested_amount}
+            )
+        lines.append((application, amount))
+    total = sum((amount for _a, amount in lines), Decimal(0))
+    listing = "\n".join(
+        f"- {a.organisation.name}: {a.title} – {amount:.2f} €" for a, amount in lines
+    )
+    paper = council_services.paper_create(
+        body=call.fund.body,
+        reference=reference,
+        name=_("%(call)s: funding decisions") % {"call": call.title},
+        paper_type="Beschlussvorlage",
+        date=timezone.localdate(),
+        proposal_heading=_("Resolution proposal"),
+        resolution_proposal=_(
+            "From %(call)s the following projects are funded, in all %(total)s €:\n%(list)s"
+        )
+        % {"call": call.title, "total": f"{total:.2f}", "list": listing},
+        consultations=[
+            *(
+                council_services.ConsultationSpec(organization=o, role="Vorbereitung")
+                for o in preparing_bodies
+            ),
+            council_services.ConsultationSpec(
+                organization=deciding_body,
+                role="Entscheidung",
+                authoritative=True,
+                planned_date=planned_date,
+            ),
+        ],
+        budget_references=[
+            council_services.BudgetReferenceSpec(
+                area=call.fund.budget_product.area, product=call.fund.budget_product
+            )
+        ],
+        by=by,
+    )
+    decision = DecisionPaper(call=call, paper=paper)
+    audited_save(decision, by=by)
+    for application, amount in lines:
+        audited_save(
+            DecisionItem(decision=decision, application=application, proposed_amount=amount),
+            by=by,
+        )
+    return decision
+
+
+@transaction.atomic
+def decision_apply(*, decision: DecisionPaper, by: Any = None) -> DecisionPaper:
+    """Decide the paper's applications as its deciding consultation voted.
+
+    Approved as proposed: each application is approved (in part where its amount was
+    cut). A vote against: each is rejected. A deviating decision is left to the fund
+    office, which records the amounts the council changed.
+    """
+    decision = DecisionPaper.objects.select_for_update().get(pk=decision.pk)
+    if decision.applied_at is not None:
+        return decision
+    consultation = decision.paper.consultations.filter(authoritative=True, deleted=False).last()
+    if consultation is None or not consultation.is_voted or not consultation.as_proposed:
+        return decision
+    yes, no = consultation.votes_yes, consultation.votes_no
+    approved = yes is None or no is None or yes > no
+    for item in decision.items.select_related("application"):
+        application = item.application
+        if application.state not in (State.RECOMMENDED, State.NOT_RECOMMENDED):
+            continue
+        if not approved:
+            application_transition(application=application, name="reject", by=None)
+        elif item.proposed_amount < application.requested_amount:
+            application_transition(
+                application=application,
+                name="approve_partly",
+                by=None,
+                amount=item.proposed_amount,
+            )
+        else:
+            application_transition(application=application, name="approve", by=None)
+    decision.applied_at = timezone.now()
+    return audited_save(decision, by=by)  # type: ignore[return-value]
+
+
+def on_council_decision(consultation: Any) -> None:
+    """Listener of the council app: apply the decision of a paper that lists applications."""
+    decision = DecisionPaper.objects.filter(paper_id=consultation.paper_id).first()
+    if decision is not None:
+        decision_apply(decision=decision)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("plan.urls")),
     path("", include("plan.edit_urls")),
     path("opendata/", include("plan.opendata_urls")),
+    path("opendata/", include("fund.opendata_urls")),
 ]
 
 if settings.DEBUG:

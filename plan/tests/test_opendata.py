@@ -22,7 +22,24 @@ from plan.models import FieldOfAction, Measure
 from plan.structure import load_snapshot
 
 NAME = re.compile(r"^[a-z0-9._-]+$")
-TABLE_SCHEMA_TYPES = {"string", "integer", "number", "date"}
+TABLE_SCHEMA_TYPES = {
+    # The field types of the Frictionless Table Schema.
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "object",
+    "array",
+    "date",
+    "time",
+    "datetime",
+    "year",
+    "yearmonth",
+    "duration",
+    "geopoint",
+    "geojson",
+    "any",
+}
 
 
 def export_url(version: str, fmt: str, slug: str | None = None) -> str:
@@ -132,7 +149,7 @@ def test_datapackage_is_a_valid_descriptor_whose_files_answer(small_plan, draft,
 def test_a_plan_without_public_versions_lists_nothing_of_it(demo, client, plan_editor):
     generate_plan(demo.body, measures=2, fields=1, slug="leer", adopt=False)
     package = json.loads(client.get(reverse("opendata:datapackage")).content)
-    assert package["resources"] == []
+    assert not [r for r in package["resources"] if r["name"].startswith("plan")]
 
 
 def test_registry_keeps_names_unique_and_checks_them(db, rf):
