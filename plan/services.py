@@ -119,16 +119,11 @@ def _copy_items(
     user = _user(by)
 
     def create(model: type[Any], objects: list[Any]) -> list[Any]:
-        if not objects:
-            return []
-        bulk_create_with_history(
-            objects, model, batch_size=500, default_user=user, default_change_reason=reason
-        )
-        # Some databases do not hand the new keys back; read them by uid then.
-        if objects[0].pk is None:
-            by_uid = {o.uid: o.pk for o in model.objects.filter(version=target)}
-            for obj in objects:
-                obj.pk = by_uid[obj.uid]
+        """Insert with history; SQLite and PostgreSQL hand the new keys back."""
+        if objects:
+            bulk_create_with_history(
+                objects, model, batch_size=500, default_user=user, default_change_reason=reason
+            )
         return objects
 
     common = ("uid", "code", "position")
@@ -237,11 +232,8 @@ def _copy_items(
         )
         for m in Milestone.objects.filter(measure__version=source)
     ]
-    for model, objects in ((MeasureCost, costs), (Milestone, milestones)):
-        if objects:
-            bulk_create_with_history(
-                objects, model, batch_size=500, default_user=user, default_change_reason=reason
-            )
+    create(MeasureCost, costs)
+    create(Milestone, milestones)
     return {
         FieldOfAction: field_map,
         Goal: goal_map,
