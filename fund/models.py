@@ -375,6 +375,104 @@ class Answer(models.Model):
         return f"{self.question}: {self.text or self.number or self.date or self.file}"
 
 
+class Attachment(models.Model):
+    """A document attached to an application (PDF, ODT, DOCX or image, checked by content)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to="fund/attachments/%Y/")
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Revision(models.Model):
+    """The application as submitted: a frozen copy that reviewers and the office read."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveSmallIntegerField(_("number"))
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    content = models.JSONField(_("content"))
+    digest = models.CharField(_("SHA-256 of the content"), max_length=64)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("submitted revision")
+        verbose_name_plural = _("submitted revisions")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="fund_revision_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} ({self.number})"
+
+
+class Inquiry(models.Model):
+    """Rückfrage: the fund office asks about a submitted application; the applicant answers."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="inquiries")
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        ordering = ["application", "asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+
 class Event(models.Model):
     """One step on an application's timeline: a transition, with who took it and why."""
 

@@ -7,11 +7,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import pstdev
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
 from core.policies import has_role
 from core.roles import Role
-from fund.models import Application, Review, Score
+from fund import workflow
+from fund.models import Application, Call, PaymentRequest, Review, Score
 
 
 def applications_for(user: Any) -> QuerySet[Application]:
@@ -66,3 +68,56 @@ def review_summary(application: Application) -> ReviewSummary:
         lowest=_percent(min(values)),
         highest=_percent(max(values)),
     )
+
+
+@dataclass
+class BudgetLine:
+    """One budget product in one year: the calls' budgets, what is committed, what is paid."""
+
+    product: str
+    year: int
+    planned: Decimal = Decimal(0)
+    committed: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+
+    @property
+    def available(self) -> Decimal:
+        return self.planned - self.committed
+
+
+def _per_product_and_year(qs: QuerySet[Any], path: str, year: Any, amount: str) -> QuerySet[Any]:
+    product = f"{path}fund__budget_product__"
+    return qs.values(
+        number=F(f"{product}number"), name=F(f"{product}name"), budget_year=year
+    ).annotate(total=Sum(amount))
+
+
+def budget_lines() -> list[BudgetLine]:
+    """Planned, committed and paid money per budget product and year (three queries).
+
+    Planned and committed count in the year of the call (its budget year); paid counts
+    in the year the payment was made.
+    """
+    sources = {
+        "planned": _per_product_and_year(Call.objects.all(), "", F("year"), "budget"),
+        "committed": _per_product_and_year(
+            Application.objects.filter(state__in=workflow.COMMITTED),
+            "call__",
+            F("call__year"),
+            "decided_amount",
+        ),
+        "paid": _per_product_and_year(
+            PaymentRequest.objects.filter(state=PaymentRequest.State.PAID),
+            "grant__application__call__",
+            ExtractYear("paid_at"),
+            "amount",
+        ),
+    }
+    lines: dict[tuple[str, int], BudgetLine] = {}
+    for kind, rows in sources.items():
+        for row in rows:
+            product = f"{row['number']} {row['name']}"
+            key = (product, row["budget_year"])
+            line = lines.setdefault(key, BudgetLine(*key))
+            setattr(line, kind, getattr(line, kind) + (row["total"] or 0))
+    return sorted(lines.values(), key=lambda b: (b.product, b.year))

@@ -7,9 +7,12 @@ each move leaves a timeline entry and, once committed, an e-mail to the applican
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,10 +26,13 @@ from core.audit import audited_delete, audited_save
 from core.models import OrganisationMembership
 from core.policies import has_role
 from core.roles import Role
+from core.uploads import check_document
 from fund import money, workflow
 from fund.models import (
     ActualCost,
+    Answer,
     Application,
+    Attachment,
     Call,
     CostLine,
     Criterion,
@@ -35,10 +41,12 @@ from fund.models import (
     Event,
     Fund,
     Grant,
+    Inquiry,
     PaymentRequest,
     ProofOfUse,
     Question,
     Review,
+    Revision,
     Score,
 )
 from fund.workflow import Actor, State
@@ -157,11 +165,7 @@ def application_update(
     **fields: Any,
 ) -> Application:
     """Change a draft: its fields, its cost lines (replaced) and municipalities served."""
-    locked = _lock(application)
-    if by is not None and not is_member(by, locked.organisation_id):
-        raise PermissionDenied(_("You can only change your organisation's applications."))
-    if locked.state not in workflow.EDITABLE:
-        raise FundError(_("A submitted application can no longer be changed."))
+    locked = _editable(application, by)
     for name, value in fields.items():
         setattr(locked, name, value)
     audited_save(locked, by=by)
@@ -180,6 +184,187 @@ def application_update(
     if municipalities is not None:
         locked.municipalities.set(list(municipalities))
     return locked
+
+
+def _editable(application: Application, by: Any) -> Application:
+    locked = _lock(application)
+    if by is not None and not is_member(by, locked.organisation_id):
+        raise PermissionDenied(_("You can only change your organisation's applications."))
+    if locked.state not in workflow.EDITABLE:
+        raise FundError(_("A submitted application can no longer be changed."))
+    return locked
+
+
+def _answer_value(question: Question, value: Any) -> dict[str, Any]:
+    """The answer fields for ``value``, checked against the question's kind."""
+    empty: dict[str, Any] = {"text": "", "number": None, "date": None}
+    if value in (None, ""):
+        return empty
+    kind = question.kind
+    if kind in (Question.Kind.TEXT, Question.Kind.LONG_TEXT):
+        return {**empty, "text": str(value).strip()}
+    if kind == Question.Kind.CHOICE:
+        if value not in question.choices:
+            raise FundError(
+                _("“%(value)s” is not one of the choices of “%(question)s”.")
+                % {"value": value, "question": question.text}
+            )
+        return {**empty, "text": value}
+    if kind == Question.Kind.NUMBER:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
+            raise FundError(
+                _("The answer to “%(question)s” must be a number.") % {"question": question.text}
+            )
+        return {**empty, "number": number}
+    if kind == Question.Kind.DATE:
+        if not isinstance(value, date):
+            raise FundError(
+                _("The answer to “%(question)s” must be a date.") % {"question": question.text}
+            )
+        return {**empty, "date": value}
+    _check_document(value)
+    return {**empty, "file": value}
+
+
+@transaction.atomic
+def answers_save(*, application: Application, by: Any, values: Mapping[int, Any]) -> Application:
+    """Save the answers to the call's extra questions (question id → value).
+
+    Text and choice answers are strings, numbers Decimals, dates ``date``s, files uploads
+    (checked by content). An empty value clears the answer; a file question keeps its file
+    when no new one is given. All answers are checked before any is saved.
+    """
+    locked = _editable(application, by)
+    questions = {q.pk: q for q in locked.call.questions.all()}
+    unknown = set(values) - set(questions)
+    if unknown:
+        raise FundError(_("Answer only the questions of this call."))
+    checked = {pk: _answer_value(questions[pk], value) for pk, value in values.items()}
+    existing = {a.question_id: a for a in locked.answers.all()}
+    for pk, fields in checked.items():
+        answer = existing.get(pk) or Answer(application=locked, question=questions[pk])
+        if questions[pk].kind == Question.Kind.FILE and "file" not in fields:
+            continue
+        for name, value in fields.items():
+            setattr(answer, name, value)
+        audited_save(answer, by=by)
+    return locked
+
+
+MAX_ATTACHMENTS = 10
+
+
+def _check_document(upload: Any) -> str:
+    try:
+        return check_document(upload)
+    except ValidationError as error:
+        raise FundError(error.messages) from error
+
+
+@transaction.atomic
+def attachment_add(
+    *, application: Application, upload: Any, by: Any, description: str = ""
+) -> Attachment:
+    """Attach a document to a draft; its type is checked by content, its size limited."""
+    locked = _editable(application, by)
+    if locked.attachments.count() >= MAX_ATTACHMENTS:
+        raise FundError(
+            _("An application has at most %(count)s attachments.") % {"count": MAX_ATTACHMENTS}
+        )
+    kind = _check_document(upload)
+    attachment = Attachment(
+        application=locked,
+        file=upload,
+        name=(upload.name or "")[-255:],
+        kind=kind,
+        size=upload.size or 0,
+        description=description.strip(),
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    return audited_save(attachment, by=by)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, by: Any) -> None:
+    _editable(attachment.application, by)
+    audited_delete(attachment, by=by)
+
+
+def _sha256(field: Any) -> str:
+    if not field:
+        return ""
+    digest = hashlib.sha256()
+    with field.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def application_content(application: Application) -> dict[str, Any]:
+    """Everything the applicant wrote, as plain JSON: what a submission freezes."""
+    answers = {a.question_id: a for a in application.answers.all()}
+    return {
+        "title": application.title,
+        "summary": application.summary,
+        "description": application.description,
+        "target_groups": list(application.target_groups),
+        "municipalities": [
+            {"key": m.key, "name": m.name} for m in application.municipalities.order_by("name")
+        ],
+        "goal_uids": list(application.goal_uids),
+        "start": application.start.isoformat() if application.start else None,
+        "end": application.end.isoformat() if application.end else None,
+        "costs": [
+            {"category": c.category, "description": c.description, "amount": str(c.amount)}
+            for c in application.costs.all()
+        ],
+        "own_contribution": str(application.own_contribution),
+        "third_party_funds": str(application.third_party_funds),
+        "requested_amount": str(application.requested_amount),
+        "answers": [
+            {
+                "question": q.text,
+                "kind": q.kind,
+                "value": _answer_text(answers.get(q.pk)),
+                "sha256": _sha256(answers[q.pk].file) if q.pk in answers else "",
+            }
+            for q in application.call.questions.all()
+        ],
+        "attachments": [
+            {"name": a.name, "kind": a.kind, "size": a.size, "sha256": _sha256(a.file)}
+            for a in application.attachments.all()
+        ],
+    }
+
+
+def _answer_text(answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    if answer.number is not None:
+        return str(answer.number)
+    if answer.date is not None:
+        return answer.date.isoformat()
+    if answer.file:
+        return (answer.file.name or "").rsplit("/", 1)[-1]
+    return answer.text
+
+
+def _freeze(application: Application, by: Any) -> Revision:
+    content = application_content(application)
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+    revision = Revision(
+        application=application,
+        number=application.revisions.count() + 1,
+        submitted_at=application.submitted_at or timezone.now(),
+        submitted_by=by if getattr(by, "is_authenticated", False) else None,
+        content=content,
+        digest=hashlib.sha256(encoded).hexdigest(),
+    )
+    return audited_save(revision, by=by)  # type: ignore[return-value]
 
 
 def submission_problems(application: Application, *, now: Any = None) -> list[str]:
@@ -282,6 +467,12 @@ def application_transition(
         if problems:
             raise FundError(problems)
         locked.submitted_at = timezone.now()
+        _freeze(locked, by)
+    if name == "mark_eligible" and locked.organisation.verified_at is None:
+        raise FundError(
+            _("Verify the organisation %(name)s before the application is found eligible.")
+            % {"name": locked.organisation.name}
+        )
     if transition.target in (State.APPROVED, State.PARTLY_APPROVED):
         locked.decided_amount = _decided_amount(locked, transition.target, amount)
         _check_budget(locked)
@@ -338,23 +529,83 @@ def _check_budget(application: Application) -> None:
         )
 
 
-def _notify(application: Application, transition: workflow.Transition, note: str) -> None:
+def _mail_applicant(application: Application, subject: str, body: str) -> None:
     recipients = list(
         OrganisationMembership.objects.filter(organisation_id=application.organisation_id)
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )
-    if not recipients:
-        return
+    if recipients:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
+
+
+def _notify(application: Application, transition: workflow.Transition, note: str) -> None:
     body = f"{transition.public_label}\n\n{application.title}"
     if note:
         body += f"\n\n{note}"
-    send_mail(
-        subject=_("Your application “%(title)s”") % {"title": application.title},
-        message=body,
-        from_email=None,
-        recipient_list=recipients,
+    _mail_applicant(
+        application, _("Your application “%(title)s”") % {"title": application.title}, body
     )
+
+
+# --- inquiries (Rückfragen) -------------------------------------------------------
+
+INQUIRABLE = (
+    State.SUBMITTED,
+    State.ELIGIBLE,
+    State.IN_REVIEW,
+    State.RECOMMENDED,
+    State.NOT_RECOMMENDED,
+    State.PROOF_SUBMITTED,
+)
+
+
+@transaction.atomic
+def inquiry_ask(*, application: Application, question: str, by: Any) -> Inquiry:
+    """The fund office asks the applicant about a submitted application (or its proof)."""
+    if by is not None and not has_role(by, Role.FUND_OFFICER):
+        raise PermissionDenied(_("Only fund officers ask the applicant."))
+    locked = _lock(application)
+    if locked.state not in INQUIRABLE:
+        raise FundError(
+            _("No questions can be asked while the application is %(state)s.")
+            % {"state": locked.get_state_display()}
+        )
+    if not question.strip():
+        raise FundError(_("Write the question."))
+    inquiry = Inquiry(
+        application=locked,
+        question=question.strip(),
+        asked_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    audited_save(inquiry, by=by)
+    body = _("The fund office has a question about your application “%(title)s”:") % {
+        "title": locked.title
+    }
+    transaction.on_commit(
+        lambda: _mail_applicant(
+            locked,
+            _("Question about your application “%(title)s”") % {"title": locked.title},
+            f"{body}\n\n{inquiry.question}",
+        )
+    )
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_answer(*, inquiry: Inquiry, answer: str, by: Any) -> Inquiry:
+    """The applicant answers the office's question, once."""
+    locked = Inquiry.objects.select_for_update().select_related("application").get(pk=inquiry.pk)
+    if by is not None and not is_member(by, locked.application.organisation_id):
+        raise PermissionDenied(_("Only the applying organisation answers."))
+    if locked.answered_at is not None:
+        raise FundError(_("This question has already been answered."))
+    if not answer.strip():
+        raise FundError(_("Write the answer."))
+    locked.answer = answer.strip()
+    locked.answered_at = timezone.now()
+    locked.answered_by = by if getattr(by, "is_authenticated", False) else None
+    return audited_save(locked, by=by)  # type: ignore[return-value]
 
 
 # --- reviews -----------------------------------------------------------------------

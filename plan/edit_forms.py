@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Municipality, Organisation
+from core.uploads import check_document
 from council.models import BudgetProduct, Organization, Paper
 from council.policies import visible_papers
 from plan.models import (
@@ -468,60 +467,6 @@ class MoveForm(forms.Form):
 
 # --- status reports ----------------------------------------------------------------
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-
-
-def _zip_names(upload: UploadedFile) -> tuple[set[str], bytes]:
-    """The entry names of a zip upload and its ``mimetype`` entry (empty if none)."""
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype") if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return set(), b""
-    finally:
-        upload.seek(0)
-    return names, mimetype.strip()
-
-
-def evidence_kind(upload: UploadedFile) -> str | None:
-    """The kind of document the file's content is ("pdf", "odt", …), or None."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"PK\x03\x04"):
-        names, mimetype = _zip_names(upload)
-        if mimetype == ODT_MIMETYPE:
-            return "odt"
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return "docx"
-    return None
-
-
-EVIDENCE_SUFFIXES = {
-    ".pdf": "pdf",
-    ".odt": "odt",
-    ".docx": "docx",
-    ".png": "png",
-    ".jpg": "jpeg",
-    ".jpeg": "jpeg",
-}
-EVIDENCE_KIND_LABELS = {
-    "pdf": "PDF",
-    "odt": "ODT",
-    "docx": "DOCX",
-    "png": "PNG",
-    "jpeg": "JPEG",
-}
-
 
 class StatusReportForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
@@ -551,30 +496,6 @@ class StatusReportForm(forms.Form):
 
     def clean_evidence(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("evidence")
-        if not upload:
-            return None
-        name = upload.name or ""
-        if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError(
-                _("The file “%(name)s” is larger than 10 MB. Upload a smaller file."),
-                params={"name": name},
-            )
-        claimed = EVIDENCE_SUFFIXES.get(PurePath(name).suffix.lower())
-        if claimed is None:
-            raise forms.ValidationError(
-                _(
-                    "The file “%(name)s” is not a PDF, ODT, DOCX, PNG or JPEG file. "
-                    "Upload one of these."
-                ),
-                params={"name": name},
-            )
-        actual = evidence_kind(upload)
-        if actual != claimed:
-            raise forms.ValidationError(
-                _(
-                    "The file “%(name)s” is not a %(kind)s document, although its name says so. "
-                    "Upload a real PDF, ODT, DOCX, PNG or JPEG file."
-                ),
-                params={"name": name, "kind": EVIDENCE_KIND_LABELS[claimed]},
-            )
-        return upload
+        if upload:
+            check_document(upload)
+        return upload or None

@@ -65,6 +65,7 @@ def applicant(make_user):
     organisation = services.organisation_create(
         name="Interkultureller Nachbarschaftsverein Garbsen e. V.",
         kind=Organisation.Kind.ASSOCIATION,
+        verified_at=timezone.now(),
     )
     services.organisation_member_add(organisation=organisation, user=user, function="member")
     user.organisation = organisation
@@ -74,3 +75,20 @@ def applicant(make_user):
 @pytest.fixture
 def fund_officer(make_user):
     return make_user(Role.FUND_OFFICER)
+
+
+@pytest.fixture
+def grant(open_call, applicant, fund_officer):
+    """A deficit-financing grant of 13,500 € (period 1.7.2025–30.6.2026), just issued."""
+    from fund import services
+    from fund.tests.test_services import _recommended
+
+    application = _recommended(open_call, applicant, fund_officer, Decimal("13500"))
+    services.application_transition(application=application, name="approve", by=None)
+    return services.grant_issue(
+        application=application,
+        by=fund_officer,
+        financing_type="deficit",
+        start=dt.date(2025, 7, 1),
+        end=dt.date(2026, 6, 30),
+    )

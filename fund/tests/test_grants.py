@@ -13,19 +13,6 @@ from fund.tests.test_services import _recommended
 from fund.workflow import State
 
 
-@pytest.fixture
-def grant(open_call, applicant, fund_officer):
-    application = _recommended(open_call, applicant, fund_officer, Decimal("13500"))
-    services.application_transition(application=application, name="approve", by=None)
-    return services.grant_issue(
-        application=application,
-        by=fund_officer,
-        financing_type="deficit",
-        start=dt.date(2025, 7, 1),
-        end=dt.date(2026, 6, 30),
-    )
-
-
 def test_issuing_the_grant_moves_the_application(grant):
     assert grant.amount == Decimal("13500")
     assert Application.objects.get(pk=grant.application_id).state == State.GRANTED

@@ -31,8 +31,10 @@ def _ready(call, applicant, **fields):
         **fields,
     }
     services.application_update(application=application, by=applicant, costs=COSTS, **values)
-    Answer.objects.create(
-        application=application, question=call.questions.get(), text="Über die Elternarbeit."
+    services.answers_save(
+        application=application,
+        by=applicant,
+        values={call.questions.get(position=0).pk: "Über die Elternarbeit."},
     )
     return application
 
