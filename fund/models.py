@@ -500,6 +500,14 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.source} → {self.target}"
 
+    @property
+    def public_label(self) -> Any:
+        """What the applicant reads for this step (from the workflow table)."""
+        from fund.workflow import BY_NAME
+
+        step = BY_NAME.get(self.transition)
+        return step.public_label if step else self.get_target_display()
+
 
 class Review(models.Model):
     """A reviewer's assignment to an application, the conflict declaration, and the verdict."""
