@@ -55,6 +55,7 @@ vendor:
 bench: install-dev
 	$(PYTHON) bench/oparl.py
 	$(PYTHON) bench/plan.py
+	$(PYTHON) bench/fund.py
 
 clean:
 	rm -rf var/.installed-* var/test*.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -16,60 +16,17 @@ See bench/README.md for what is measured and why.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path(__file__).resolve().parent
+from inprocess import FLOOR_URL, log, median_seconds, setup_django, timed
+
 FIELDS = 8
 # generate_plan writes per field one field, 2 strategic and 4 operational goals, 1 indicator.
 ITEMS_PER_FIELD = 1 + 2 + 4 + 1
-FLOOR_URL = "/_bench/floor"
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def timed(action: Callable[[], Any]) -> tuple[float, Any]:
-    began = time.perf_counter()
-    result = action()
-    return time.perf_counter() - began, result
-
-
-def median_seconds(action: Callable[[], Any], runs: int) -> float:
-    return statistics.median(timed(action)[0] for _ in range(runs))
-
-
-def setup_django(directory: Path) -> None:
-    """Point the settings at a fresh SQLite file in ``directory`` and migrate it."""
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{directory / 'plan.sqlite3'}",
-        TEILHABE_VAR_DIR=str(directory),
-        DJANGO_SETTINGS_MODULE="teilhabe.settings",
-        DEBUG="false",
-        SECRET_KEY="bench-only-" + "k" * 50,
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        TEILHABE_URLCONF="floor_urls",
-        LOG_LEVEL="ERROR",
-    )
-    sys.path[:0] = [str(ROOT), str(BENCH_DIR)]
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    # DEBUG off serves static files from the manifest, as in production.
-    call_command("collectstatic", verbosity=0, interactive=False)
 
 
 def item_count(version: Any) -> int:
@@ -185,7 +142,7 @@ def main() -> None:
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="teilhabe-bench-plan-"))
     try:
-        setup_django(directory)
+        setup_django(directory, "plan.sqlite3")
         from council.demo import load_demo
 
         body = load_demo().body

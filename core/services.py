@@ -82,7 +82,20 @@ def organisation_register(*, user: User, name: str, kind: str, **fields: Any) ->
         function=OrganisationMembership.Function.REPRESENTATIVE,
         by=user,
     )
+    if not has_role(user, Role.APPLICANT):
+        current = [Role(name) for name in user.groups.values_list("name", flat=True)]
+        user_set_roles(user=user, roles=[*current, Role.APPLICANT], by=user)
     return organisation
+
+
+@transaction.atomic
+def applicant_register(
+    *, email: str, password: str, name: str, organisation: dict[str, Any]
+) -> tuple[User, Organisation]:
+    """A new user signs up for an organisation: account, organisation and membership."""
+    user = user_create(email=email, password=password, name=name, roles=[Role.APPLICANT])
+    created = organisation_register(user=user, **organisation)
+    return user, created
 
 
 @transaction.atomic

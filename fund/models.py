@@ -28,6 +28,18 @@ class FinancingType(models.TextChoices):
     SHARE = "share", _("share financing (Anteilfinanzierung)")
 
 
+class TargetGroup(models.TextChoices):
+    """Target groups of the Regionsfonds' calls (DOMAIN.md)."""
+
+    IMMIGRANTS = "immigrants", _("immigrants")
+    REFUGEES = "refugees", _("refugees")
+    YOUNG_PEOPLE = "young_people", _("children and young people")
+    WOMEN = "women", _("women")
+    FAMILIES = "families", _("parents and families")
+    OLDER_PEOPLE = "older_people", _("older people")
+    NEIGHBOURHOOD = "neighbourhood", _("residents of neighbourhoods")
+
+
 class Fund(models.Model):
     """A standing fund, e.g. the Regionsfonds für Vielfalt und Teilhabe."""
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import pstdev
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from core.policies import has_role
 from core.roles import Role
 from fund import workflow
-from fund.models import Application, Call, PaymentRequest, Review, Score
+from fund.models import Application, Call, CallTarget, PaymentRequest, Review, Score
+from plan.models import Goal, Measure, PlanVersion
 
 
 def applications_for(user: Any) -> QuerySet[Application]:
@@ -58,7 +60,37 @@ def review_summary(application: Application) -> ReviewSummary:
     reviews = application.reviews.filter(state=Review.State.SUBMITTED).prefetch_related(
         Prefetch("scores", queryset=Score.objects.select_related("criterion"))
     )
-    values = [review_score(list(r.scores.all())) for r in reviews]
+    return _summary([review_score(list(r.scores.all())) for r in reviews])
+
+
+def review_summaries(
+    applications: Iterable[int] | QuerySet[Any, Any],
+) -> dict[int, ReviewSummary]:
+    """The review summary of each application, for list pages (one query for all).
+
+    ``applications`` is a queryset (used as a subquery) or ids. Reads plain values: a
+    workbench of thousands of applications builds no model object per score.
+    """
+    ids: Any = applications if isinstance(applications, QuerySet) else list(applications)
+    rows = Score.objects.filter(
+        review__application_id__in=ids, review__state=Review.State.SUBMITTED
+    ).values_list(
+        "review__application_id", "review_id", "value", "criterion__weight", "criterion__scale_max"
+    )
+    per_review: dict[tuple[int, int], tuple[float, float]] = {}
+    for application_id, review_id, value, weight, scale_max in rows:
+        total, weights = per_review.get((application_id, review_id), (0.0, 0.0))
+        per_review[(application_id, review_id)] = (
+            total + float(weight) * value / scale_max,
+            weights + float(weight),
+        )
+    values: dict[int, list[float]] = {}
+    for (application_id, _review), (total, weights) in per_review.items():
+        values.setdefault(application_id, []).append(100 * total / weights if weights else 0.0)
+    return {pk: _summary(scores) for pk, scores in values.items()}
+
+
+def _summary(values: list[float]) -> ReviewSummary:
     if not values:
         return ReviewSummary(0, None, None, None, None)
     return ReviewSummary(
@@ -121,3 +153,40 @@ def budget_lines() -> list[BudgetLine]:
             line = lines.setdefault(key, BudgetLine(*key))
             setattr(line, kind, getattr(line, kind) + (row["total"] or 0))
     return sorted(lines.values(), key=lambda b: (b.product, b.year))
+
+
+@dataclass(frozen=True)
+class CallPlanItems:
+    """What a call serves, in the plan versions in force: goals to choose, measures named."""
+
+    goals: list[Goal]
+    measures: list[Measure]
+
+
+def call_plan_items(call: Call) -> CallPlanItems:
+    """The goals an application to the call may serve, and the measures it carries out.
+
+    A call serving chosen measures offers their goals; one serving fields or goals offers
+    those goals (a field: all its goals). Items are found by uid in the version in force,
+    so a call keeps pointing at the same items when the plan is updated.
+    """
+    targets = list(call.targets.all())
+    versions = PlanVersion.objects.filter(
+        plan_id__in={t.plan_id for t in targets}, status=PlanVersion.Status.ADOPTED
+    )
+    uids = {kind: [t.uid for t in targets if t.kind == kind] for kind in CallTarget.Kind.values}
+    measures = list(
+        Measure.objects.filter(version__in=versions, uid__in=uids["measure"]).order_by(
+            "field__position", "position"
+        )
+    )
+    goals = Goal.objects.filter(version__in=versions).select_related("field")
+    goals = goals.filter(
+        Q(uid__in=uids["goal"])
+        | Q(field__uid__in=uids["field"])
+        | Q(measures__uid__in=uids["measure"], measures__version__in=versions)
+    ).distinct()
+    return CallPlanItems(
+        goals=list(goals.order_by("field__position", "parent__position", "position")),
+        measures=measures,
+    )

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -34,6 +34,7 @@ from fund.models import (
     Application,
     Attachment,
     Call,
+    CallTarget,
     CostLine,
     Criterion,
     DecisionItem,
@@ -81,6 +82,36 @@ class QuestionSpec:
     choices: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class TargetSpec:
+    """A plan item a call serves: its plan, kind (``CallTarget.Kind``) and version-free uid."""
+
+    plan: Any
+    kind: str
+    uid: Any
+
+
+def _check_targets(call: Call, targets: Sequence[TargetSpec]) -> None:
+    measures = [t for t in targets if t.kind == CallTarget.Kind.MEASURE]
+    if call.serves == Call.Serves.MEASURES and (not measures or len(measures) < len(targets)):
+        raise FundError(
+            {
+                "targets": _(
+                    "A call for chosen measures names at least one measure, and only measures."
+                )
+            }
+        )
+    if call.serves == Call.Serves.GOALS and measures:
+        raise FundError(
+            {
+                "targets": _(
+                    "A call for the plan's goals names goals or fields of action, not measures; "
+                    "choose “chosen measures” to name measures."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def call_create(
     *,
@@ -88,11 +119,21 @@ def call_create(
     by: Any,
     criteria: Sequence[CriterionSpec] = (),
     questions: Sequence[QuestionSpec] = (),
+    targets: Sequence[TargetSpec] = (),
     **fields: Any,
 ) -> Call:
-    """A call with its criteria and extra questions, in the order given."""
+    """A call with its criteria, extra questions and the plan items it serves, in order.
+
+    A call for chosen measures names at least one measure; a call for the plan's goals
+    may name goals or fields of action (none: the plan's goals in general).
+    """
     call = Call(fund=fund, **fields)
     audited_save(call, by=by)
+    _check_targets(call, targets)
+    for target in targets:
+        audited_save(
+            CallTarget(call=call, plan=target.plan, kind=target.kind, uid=target.uid), by=by
+        )
     for position, spec in enumerate(criteria):
         criterion = Criterion(
             call=call,
@@ -184,6 +225,39 @@ def application_update(
     if municipalities is not None:
         locked.municipalities.set(list(municipalities))
     return locked
+
+
+@transaction.atomic
+def application_save_draft(
+    *,
+    application: Application,
+    by: Any,
+    costs: Sequence[CostSpec],
+    municipalities: Iterable[Any],
+    answers: Mapping[int, Any],
+    **fields: Any,
+) -> Application:
+    """Save the whole draft form at once: fields, cost plan, municipalities and answers.
+
+    A cost plan with both expenses and income must add up; one side may still be empty.
+    """
+    expenses = sum((c.amount for c in costs), Decimal(0))
+    income = sum(
+        (fields.get(k, Decimal(0)) for k in ("own_contribution", "third_party_funds")),
+        Decimal(0),
+    ) + fields.get("requested_amount", Decimal(0))
+    if expenses and income and expenses != income:
+        raise FundError(
+            _(
+                "The cost plan does not add up: expenses %(total)s € but own contribution, "
+                "third-party funds and requested amount make %(income)s €."
+            )
+            % {"total": expenses, "income": income}
+        )
+    locked = application_update(
+        application=application, by=by, costs=costs, municipalities=municipalities, **fields
+    )
+    return answers_save(application=locked, by=by, values=answers)
 
 
 def _editable(application: Application, by: Any) -> Application:
@@ -398,6 +472,20 @@ def submission_problems(application: Application, *, now: Any = None) -> list[st
         problems.append(_("The call funds at least %(amount)s €.") % {"amount": call.min_amount})
     if call.max_amount is not None and application.requested_amount > call.max_amount:
         problems.append(_("The call funds at most %(amount)s €.") % {"amount": call.max_amount})
+    if call.max_per_organisation is not None:
+        others = call.applications.filter(organisation_id=application.organisation_id).exclude(
+            pk=application.pk
+        ).exclude(
+            state__in=(State.DRAFT, State.WITHDRAWN, State.REJECTED, State.INELIGIBLE)
+        ).aggregate(s=Sum("requested_amount"))["s"] or Decimal(0)
+        if others + application.requested_amount > call.max_per_organisation:
+            problems.append(
+                _(
+                    "The call funds at most %(amount)s € per organisation; your organisation "
+                    "has already applied for %(others)s €."
+                )
+                % {"amount": call.max_per_organisation, "others": others}
+            )
     if total and call.own_contribution_percent:
         needed = (total * call.own_contribution_percent / 100).quantize(Decimal("0.01"))
         if application.own_contribution < needed:
@@ -444,13 +532,21 @@ def application_transition(
     by: Any,
     note: str = "",
     amount: Decimal | None = None,
+    at: datetime | None = None,
 ) -> Application:
     """Move the application along the transition ``name`` of the workflow table.
 
     Refused if the transition does not start from the current state, if ``by`` may not
     take it, if it needs a note and has none, or if a decision would commit more than
     the call's budget (the call row is locked, so two deciders cannot both pass).
+
+    ``at`` exists only for loading historic example data (``fund.demo``): the system
+    (``by=None``) submits with the past moment ``at`` as the submission time, and the
+    call's window and every other submission rule are checked as of that moment.
+    Refused for any other step, for a user, and for a moment in the future.
     """
+    if at is not None and (by is not None or name != "submit" or at > timezone.now()):
+        raise ValueError("Only the system records a past submission time (at=).")
     locked = _lock(application)
     transition = workflow.BY_NAME.get(name)
     if transition is None or locked.state not in transition.source:
@@ -463,10 +559,10 @@ def application_transition(
     if transition.needs_note and not note.strip():
         raise FundError(_("Give the reason for this step."))
     if name == "submit":
-        problems = submission_problems(locked)
+        problems = submission_problems(locked, now=at)
         if problems:
             raise FundError(problems)
-        locked.submitted_at = timezone.now()
+        locked.submitted_at = at or timezone.now()
         _freeze(locked, by)
     if name == "mark_eligible" and locked.organisation.verified_at is None:
         raise FundError(
@@ -644,7 +740,9 @@ def _own_review(review: Review, by: Any) -> Review:
 def review_declare(*, review: Review, no_conflict: bool, by: Any) -> Review:
     """The reviewer declares first: no conflict of interest, or a conflict (unassigned)."""
     locked = _own_review(review, by)
-    if locked.state != Review.State.ASSIGNED:
+    # A conflict noticed while reading (e.g. in a blind review) may still be declared.
+    late_conflict = locked.state == Review.State.DECLARED and not no_conflict
+    if locked.state != Review.State.ASSIGNED and not late_conflict:
         raise FundError(_("The declaration has already been made."))
     locked.state = Review.State.DECLARED if no_conflict else Review.State.CONFLICT
     locked.declared_at = timezone.now()
@@ -657,6 +755,11 @@ def review_submit(
 ) -> Review:
     """Score every criterion of the call (criterion id → (score, comment)) and submit."""
     locked = _own_review(review, by)
+    if locked.application.state not in REVIEWABLE:
+        raise FundError(
+            _("The application is %(state)s; it is no longer reviewed.")
+            % {"state": locked.application.get_state_display()}
+        )
     if locked.state != Review.State.DECLARED:
         raise FundError(
             _("Declare that you have no conflict of interest before you score.")

@@ -15,7 +15,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.forms import add_service_errors
 from plan import policies, selectors, services
 from plan.edit_forms import (
     ITEM_FORMS,
@@ -104,15 +104,6 @@ def _version_url(version: PlanVersion) -> str:
 def _workspace_url(version: PlanVersion, item: Any = None) -> str:
     url = reverse("plan_edit:workspace", args=[version.plan.slug, version.number])
     return f"{url}#row-{item.uid}" if item is not None else url
-
-
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its fields where the form has them."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def editor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -249,7 +240,7 @@ def workspace(request: HttpRequest, version: PlanVersion) -> HttpResponse:
                 mandate=data["mandate"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The details of the version were saved."))
             return redirect(_workspace_url(version))
@@ -341,7 +332,7 @@ def version_adopt(request: HttpRequest, version: PlanVersion) -> HttpResponse:
         except AdoptionRefused as exc:
             form.add_error("paper", exc.messages)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             adopted.plan = version.plan
             messages.success(
@@ -376,7 +367,7 @@ def item_create(request: HttpRequest, version: PlanVersion, kind: str) -> HttpRe
             item = services.item_save(item=form.instance, by=request.user, **form.relations())
         except ValidationError as exc:
             form.instance.pk = None
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, SAVED[kind])
             return redirect(_workspace_url(version, item))
@@ -406,7 +397,7 @@ def item_edit(request: HttpRequest, version: PlanVersion, kind: str, uid: UUID) 
         try:
             services.item_save(item=form.instance, by=request.user, **form.relations())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if htmx:
                 return _row_response(request, version, kind, item, saved=SAVED[kind])
@@ -493,7 +484,7 @@ def item_move(request: HttpRequest, version: PlanVersion, kind: str, uid: UUID) 
                 parent=form.cleaned_data.get("parent"),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, MOVED[kind])
             return redirect(_workspace_url(version, item))
@@ -557,7 +548,7 @@ def status_report_create(request: HttpRequest, slug: str, number: int, uid: UUID
                 evidence=data["evidence"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Status report saved."))
             measure_url = _reverse_or_none(

@@ -16,6 +16,13 @@ def english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def english_pages(client):
+    """Pages are asserted in English too: the test client asks for English."""
+    client.cookies["django_language"] = "en"
+    return client
+
+
 @pytest.fixture
 def fund(demo):
     from council.models import BudgetProduct

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from council.demo import DEFAULT_DEMO, DEMO_PASSWORD, load_demo
+from fund.demo import DEFAULT_FUND_DEMO, load_fund_demo
 from plan.demo import DEFAULT_PLAN_DEMO, load_plan_demo
 
 
@@ -14,7 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--file", type=Path, default=DEFAULT_DEMO)
         parser.add_argument("--plan-file", type=Path, default=DEFAULT_PLAN_DEMO)
-        parser.add_argument("--without-plan", action="store_true", help="council data only")
+        parser.add_argument("--fund-file", type=Path, default=DEFAULT_FUND_DEMO)
+        parser.add_argument(
+            "--without-plan", action="store_true", help="council data only (no plan, no fund)"
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         demo = load_demo(options["file"])
@@ -24,6 +28,16 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Loaded {plan_demo.plan.name}: version {plan_demo.adopted.number} in force, "
                     f"draft {plan_demo.draft.number} ({plan_demo.draft.title})."
+                )
+            fund_demo = load_fund_demo(demo, plan_demo, options["fund_file"])
+            if fund_demo.created:
+                self.stdout.write(
+                    f"Loaded {fund_demo.fund.name}: {fund_demo.call.applications.count()} "
+                    f"applications to {fund_demo.call.title}; {fund_demo.open_call.title} is "
+                    "open. Fund logins (password "
+                    f"{DEMO_PASSWORD!r}): foerderung@teilhabe.example (fund office), "
+                    "gutachten1@teilhabe.example and gutachten2@teilhabe.example (jury), "
+                    "verein@teilhabe.example (applicant)"
                 )
         if demo.created:
             self.stdout.write(
