@@ -23,7 +23,9 @@ class DateInput(forms.DateInput):
 
 
 def money_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DecimalField:
+    """An amount in euros as people write it: "1.500,50" in German, "1,500.50" in English."""
     return forms.DecimalField(
+        localize=True,
         label=label,
         required=required,
         min_value=Decimal(0),

@@ -838,7 +838,7 @@ def payment_request(*, grant: Grant, amount: Decimal, reason: str, by: Any) -> P
         grant=locked.amount, already_requested=already, requested=amount
     )
     if problem:
-        raise FundError(problem)
+        raise FundError({"amount": problem})
     payment = PaymentRequest(grant=locked, amount=amount, reason=reason.strip())
     audited_save(payment, by=by)
     if application.state == State.GRANTED:

@@ -191,3 +191,239 @@ def test_plan_workspace_has_no_axe_violations(page: Page, live_plan_demo, make_l
     page.locator("main [id^=row-] a[hx-get]").first.click()
     page.locator('main [id^=row-] form input[name="title"]').first.wait_for()
     assert_no_violations(page)
+
+
+# --- the fund -------------------------------------------------------------------------
+
+FUND = "/foerderung/"
+
+
+class FundSite(NamedTuple):
+    """The fund's data for the pages: calls, applications in several states, their users."""
+
+    call: Any  # open
+    closed_call: Any
+    draft: Any  # complete, with an attachment
+    granted: Any  # grant issued, one payment requested (running)
+    in_review: Any  # its review is assigned (the reviewer has to declare)
+    declared: Any  # its review is declared (the reviewer scores)
+    applicant: Any
+    officer: Any
+    reviewer: Any
+
+
+@pytest.fixture
+def fund_site(live_plan_demo, make_live_user, settings, tmp_path) -> tuple[str, FundSite]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from fund import services
+
+    from .test_fund_flows import (
+        create_applicant,
+        create_draft,
+        create_fund,
+        create_open_call,
+        example_pdf,
+    )
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    base, demo, _plan_demo = live_plan_demo
+    fund = create_fund(demo)
+    call = create_open_call(fund)
+    past = timezone.now() - dt.timedelta(days=400)
+    closed_call = create_open_call(
+        fund,
+        year=2024,
+        title="Regionsfonds für Vielfalt und Teilhabe 2024",
+        opens_at=past,
+        deadline=past + dt.timedelta(days=60),
+    )
+    applicant, organisation = create_applicant(make_live_user)
+    officer = make_live_user(Role.FUND_OFFICER)
+    reviewer = make_live_user(Role.REVIEWER)
+
+    draft = create_draft(call, organisation, applicant)
+    services.attachment_add(
+        application=draft,
+        upload=SimpleUploadedFile("finanzplan.pdf", example_pdf("Finanzplan"), "application/pdf"),
+        description="Kosten- und Finanzierungsplan",
+        by=applicant,
+    )
+
+    def reviewed(title: str) -> Any:
+        application = create_draft(call, organisation, applicant, title=title)
+        services.application_transition(application=application, name="submit", by=applicant)
+        for step in ("mark_eligible", "start_review"):
+            services.application_transition(application=application, name=step, by=officer)
+        return application
+
+    granted = reviewed("Elterncafé in drei Sprachen")
+    for step, by in (("recommend", officer), ("approve", None)):
+        services.application_transition(application=granted, name=step, by=by)
+    grant = services.grant_issue(
+        application=granted,
+        by=officer,
+        financing_type="deficit",
+        start=dt.date(2025, 7, 1),
+        end=dt.date(2026, 6, 30),
+    )
+    services.payment_request(
+        grant=grant, amount=Decimal("5000"), reason="Erstes Halbjahr", by=applicant
+    )
+
+    in_review = reviewed("Sprachpatenschaften für Grundschulkinder")
+    services.review_assign(application=in_review, reviewer=reviewer, by=officer)
+    declared = reviewed("Stadtteilmütter in Laatzen")
+    review = services.review_assign(application=declared, reviewer=reviewer, by=officer)
+    services.review_declare(review=review, no_conflict=True, by=reviewer)
+    return base, FundSite(
+        call=call,
+        closed_call=closed_call,
+        draft=draft,
+        granted=granted,
+        in_review=in_review,
+        declared=declared,
+        applicant=applicant,
+        officer=officer,
+        reviewer=reviewer,
+    )
+
+
+def violations_on(page: Page) -> str:
+    """axe-core's report on the page, empty if it found nothing."""
+    violations = AXE.run(page).response["violations"]
+    return f"{len(violations)} on {page.url}:\n{describe(violations)}" if violations else ""
+
+
+def assert_pages_have_no_violations(page: Page, base: str, paths: list[str]) -> None:
+    """Open each page (200 expected) and fail once with every page's violations."""
+    reports = []
+    for path in paths:
+        response = page.goto(f"{base}{path}")
+        assert response is not None and response.status == 200, (path, response)
+        expect(page.locator('main [role="alert"]')).to_have_count(0)
+        reports.append(violations_on(page))
+    found = [report for report in reports if report]
+    if found:
+        print("\naxe-core:\n" + "\n".join(found))
+        pytest.fail("axe-core violation(s):\n" + "\n".join(found))
+
+
+class FundCase(NamedTuple):
+    id: str
+    address: Callable[[FundSite], str]
+
+
+FUND_PAGES = [
+    FundCase("fund-calls", lambda site: FUND),
+    FundCase("fund-call-open", lambda site: f"{FUND}aufruf/{site.call.pk}/"),
+    FundCase("fund-call-closed", lambda site: f"{FUND}aufruf/{site.closed_call.pk}/"),
+    FundCase("fund-grants", lambda site: f"{FUND}zuwendungen/"),
+    FundCase("fund-organisation-register", lambda site: f"{FUND}organisation/registrieren/"),
+]
+
+
+@pytest.mark.parametrize("case", FUND_PAGES, ids=[case.id for case in FUND_PAGES])
+def test_public_fund_page_has_no_axe_violations(page: Page, fund_site, case: FundCase):
+    base, site = fund_site
+    response = page.goto(f"{base}{case.address(site)}")
+    assert response is not None and response.status == 200
+    expect(page.locator('main [role="alert"]')).to_have_count(0)
+    assert_no_violations(page)
+
+
+def test_organisation_registration_errors_have_no_axe_violations(page: Page, fund_site):
+    """A visitor's registration with a taken address, a short password and a bad postcode."""
+    base, site = fund_site
+    page.goto(f"{base}{FUND}organisation/registrieren/")
+    form = page.locator("main form[method=post]")
+    form.locator('input[name="account-email"]').fill(site.applicant.email)
+    form.locator('input[name="account-password"]').fill("kurz")
+    form.locator('input[name="org-name"]').fill("Nachbarschaftshilfe Ronnenberg e. V.")
+    form.locator('input[name="org-postal_code"]').fill("3096")
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    expect(page.locator('main [role="alert"]').first).to_be_visible()
+    expect(page.locator('input[name="org-postal_code"]')).to_have_attribute("aria-invalid", "true")
+    assert_no_violations(page)
+
+
+def test_applicant_fund_pages_have_no_axe_violations(page: Page, fund_site):
+    base, site = fund_site
+    login(page, base, site.applicant.email)
+    draft, granted = site.draft.pk, site.granted.pk
+    assert_pages_have_no_violations(
+        page,
+        base,
+        [
+            f"{FUND}antraege/",
+            f"{FUND}aufruf/{site.call.pk}/antrag/neu/",
+            f"{FUND}antrag/{draft}/",
+            f"{FUND}antrag/{draft}/bearbeiten/",
+            f"{FUND}antrag/{draft}/anlagen/",
+            f"{FUND}antrag/{draft}/einreichen/",
+            f"{FUND}antrag/{granted}/",
+            f"{FUND}antrag/{granted}/mittelabruf/",
+            f"{FUND}antrag/{granted}/verwendungsnachweis/",
+        ],
+    )
+
+
+def test_refused_draft_has_no_axe_violations(page: Page, fund_site):
+    """The draft form refused: a cost plan that does not add up, then an incomplete cost line."""
+    base, site = fund_site
+    login(page, base, site.applicant.email)
+    page.goto(f"{base}{FUND}antrag/{site.draft.pk}/bearbeiten/")
+    page.locator('main form input[name="requested_amount"]').fill("12000")
+    with page.expect_navigation():
+        page.locator("#save").click()
+    expect(page.locator('main [role="alert"]')).to_be_visible()
+    assert_no_violations(page)
+
+    page.locator('main form input[name="requested_amount"]').fill("13500")
+    page.locator('main form input[name="costs-2-description"]').fill("Fahrtkosten")
+    with page.expect_navigation():
+        page.locator("#save").click()
+    expect(page.locator("#costs-2-error")).to_be_visible()
+    assert_no_violations(page)
+
+
+def test_fund_office_pages_have_no_axe_violations(page: Page, fund_site):
+    """Not public, but the fund office's pages meet the same standard."""
+    base, site = fund_site
+    login(page, base, site.officer.email)
+    office = f"{FUND}verwaltung/"
+    assert_pages_have_no_violations(
+        page,
+        base,
+        [
+            office,
+            f"{office}aufruf/{site.call.pk}/",
+            f"{office}antrag/{site.in_review.pk}/",
+            f"{office}antrag/{site.granted.pk}/",
+            f"{office}organisationen/",
+        ],
+    )
+
+
+def test_reviewer_pages_have_no_axe_violations(page: Page, fund_site):
+    """Not public, but the reviewers' list, declaration and scoring form too."""
+    from fund.models import Review
+
+    base, site = fund_site
+    login(page, base, site.reviewer.email)
+    assigned = Review.objects.get(application=site.in_review)
+    declared = Review.objects.get(application=site.declared)
+    assert_pages_have_no_violations(
+        page,
+        base,
+        [
+            f"{FUND}gutachten/",
+            f"{FUND}gutachten/{assigned.pk}/",
+            f"{FUND}gutachten/{declared.pk}/",
+        ],
+    )
