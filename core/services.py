@@ -82,10 +82,14 @@ def organisation_register(*, user: User, name: str, kind: str, **fields: Any) ->
         function=OrganisationMembership.Function.REPRESENTATIVE,
         by=user,
     )
+    _ensure_applicant(user, by=user)
+    return organisation
+
+
+def _ensure_applicant(user: User, *, by: Any) -> None:
     if not has_role(user, Role.APPLICANT):
         current = [Role(name) for name in user.groups.values_list("name", flat=True)]
-        user_set_roles(user=user, roles=[*current, Role.APPLICANT], by=user)
-    return organisation
+        user_set_roles(user=user, roles=[*current, Role.APPLICANT], by=by)
 
 
 @transaction.atomic
@@ -120,6 +124,42 @@ def organisation_member_add(
     )
     membership.function = function
     audited_save(membership, by=by)
+    return membership
+
+
+def is_representative(user: Any, organisation: Organisation) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return OrganisationMembership.objects.filter(
+        organisation=organisation,
+        user_id=user.pk,
+        function=OrganisationMembership.Function.REPRESENTATIVE,
+    ).exists()
+
+
+@transaction.atomic
+def organisation_member_invite(
+    *, organisation: Organisation, email: str, function: str, by: User
+) -> OrganisationMembership:
+    """A representative adds a person with an account to the organisation."""
+    if not is_representative(by, organisation):
+        raise PermissionDenied(_("Only the organisation's representatives add members."))
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Nobody has an account with this e-mail address. Ask the person to "
+                    "register first."
+                )
+            }
+        )
+    if OrganisationMembership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError({"email": _("This person is a member already.")})
+    membership = organisation_member_add(
+        organisation=organisation, user=user, function=function, by=by
+    )
+    _ensure_applicant(user, by=by)
     return membership
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Municipality, Organisation, User
+from core.models import Municipality, Organisation, OrganisationMembership, User
 from fund.models import Application, CostLine, Question, TargetGroup
 from fund.services import CostSpec
 from plan.models import Goal
@@ -102,6 +102,13 @@ class AccountForm(forms.Form):
         password = self.cleaned_data["password"]
         validate_password(password)
         return password
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person's account"))
+    function = forms.ChoiceField(
+        label=_("Function"), choices=OrganisationMembership.Function.choices
+    )
 
 
 class NewApplicationForm(forms.Form):

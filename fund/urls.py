@@ -16,6 +16,11 @@ urlpatterns = [
         views.organisation_register,
         name="organisation_register",
     ),
+    path(
+        "organisation/<int:pk>/mitglieder/",
+        views.organisation_members,
+        name="organisation_members",
+    ),
     path("antraege/", views.my_applications, name="my_applications"),
     path("antrag/<int:pk>/", views.application_detail, name="application_detail"),
     path("antrag/<int:pk>/bearbeiten/", views.application_edit, name="application_edit"),

@@ -33,6 +33,7 @@ from fund.forms import (
     ApplicationForm,
     AttachmentForm,
     CostLineFormSet,
+    MemberForm,
     NewApplicationForm,
     NoteForm,
     OrganisationForm,
@@ -164,6 +165,43 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
             )
             return redirect("fund:my_applications")
     return render(request, "fund/organisation_register.html", {"form": form, "account": account})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation's members; its representatives add people who have an account."""
+    organisation = get_object_or_404(
+        Organisation.objects.filter(memberships__user=request.user.pk).distinct(), pk=pk
+    )
+    may_add = core_services.is_representative(request.user, organisation)
+    form = MemberForm(_posted(request))
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                core_services.organisation_member_invite(
+                    organisation=organisation,
+                    email=form.cleaned_data["email"],
+                    function=form.cleaned_data["function"],
+                    by=request.user,  # type: ignore[arg-type]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The person is now a member."))
+                return redirect("fund:organisation_members", pk=organisation.pk)
+    return render(
+        request,
+        "fund/organisation_members.html",
+        {
+            "organisation": organisation,
+            "members": organisation.memberships.select_related("user").order_by("user__email"),
+            "form": form if may_add else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- the applicant's applications ----------------------------------------------------

@@ -340,3 +340,39 @@ def test_my_applications_lists_only_the_users_organisations(
     assert "Unser Café" not in page.text
     client.force_login(applicant)
     assert "Unser Café" in client.get(reverse("fund:my_applications")).text
+
+
+# --- members -------------------------------------------------------------------------
+
+
+def test_a_representative_adds_a_member_who_then_sees_the_applications(
+    client, make_user, open_call, applicant
+):
+    from core import services as core_services
+
+    representative = make_user()
+    core_services.organisation_member_add(
+        organisation=applicant.organisation, user=representative, function="representative"
+    )
+    _ready(open_call, applicant, title="Unser Café")
+    newcomer = make_user()
+    url = reverse("fund:organisation_members", args=[applicant.organisation.pk])
+    client.force_login(representative)
+    unknown = client.post(url, {"email": "niemand@example.org", "function": "member"})
+    assert unknown.status_code == 400 and "Nobody has an account" in unknown.text
+    assert client.post(url, {"email": newcomer.email, "function": "member"}).status_code == 302
+    assert applicant.organisation.members.filter(pk=newcomer.pk).exists()
+    assert newcomer.groups.filter(name=Role.APPLICANT).exists()
+    client.force_login(newcomer)
+    assert "Unser Café" in client.get(reverse("fund:my_applications")).text
+
+
+def test_plain_members_and_strangers_cannot_add_members(client, make_user, applicant):
+    url = reverse("fund:organisation_members", args=[applicant.organisation.pk])
+    other = make_user()
+    client.force_login(applicant)  # a plain member
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"email": other.email, "function": "member"}).status_code == 403
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    assert not applicant.organisation.members.filter(pk=other.pk).exists()

@@ -361,6 +361,7 @@ def test_applicant_fund_pages_have_no_axe_violations(page: Page, fund_site):
         base,
         [
             f"{FUND}antraege/",
+            f"{FUND}organisation/{site.draft.organisation_id}/mitglieder/",
             f"{FUND}aufruf/{site.call.pk}/antrag/neu/",
             f"{FUND}antrag/{draft}/",
             f"{FUND}antrag/{draft}/bearbeiten/",
