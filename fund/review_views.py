@@ -44,17 +44,8 @@ def reviewer_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapped
 
 
-def _my_reviews(user: Any) -> Any:
-    """The user's reviews with their application and call; conflicts are gone for them."""
-    return (
-        Review.objects.filter(reviewer=user)
-        .exclude(state=Review.State.CONFLICT)
-        .select_related("application__call", "application__organisation")
-    )
-
-
 def _my_review(request: HttpRequest, pk: int) -> Review:
-    return get_object_or_404(_my_reviews(request.user), pk=pk)
+    return get_object_or_404(selectors.reviews_of(request.user), pk=pk)
 
 
 def _detail_url(review: Review) -> str:
@@ -111,7 +102,7 @@ def _render_detail(
 @require_safe
 def review_list(request: HttpRequest) -> HttpResponse:
     reviews = list(
-        _my_reviews(request.user)
+        selectors.reviews_of(request.user)
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
         .order_by(
             "-application__call__year", "application__call__title", "application__title", "pk"

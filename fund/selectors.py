@@ -33,6 +33,15 @@ def applications_for(user: Any) -> QuerySet[Application]:
     return (own | assigned).distinct()
 
 
+def reviews_of(user: Any) -> QuerySet[Review]:
+    """The reviewer's assignments with application and call; declared conflicts are gone."""
+    return (
+        Review.objects.filter(reviewer=user.pk)
+        .exclude(state=Review.State.CONFLICT)
+        .select_related("application__call", "application__organisation")
+    )
+
+
 @dataclass(frozen=True)
 class ReviewSummary:
     count: int
