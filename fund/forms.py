@@ -38,6 +38,10 @@ def money_field(label: Any, *, required: bool = True, help_text: Any = "") -> fo
 class OrganisationForm(forms.ModelForm):
     """The organisation's details an applicant gives when registering it."""
 
+    website = forms.URLField(
+        label=_("website"), required=False, assume_scheme="https", max_length=200
+    )
+
     class Meta:
         model = Organisation
         fields = [
