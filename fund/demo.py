@@ -29,7 +29,6 @@ from django.test.utils import override_settings
 from django.utils import timezone, translation
 
 from core import services as core_services
-from core.audit import audited_save
 from core.models import Municipality, Organisation, User
 from core.roles import Role
 from council import services as council_services
@@ -456,9 +455,11 @@ class _Loader:
             planned_date=_date(spec["deciding"]["planned_date"]),
             preparing_bodies=[committees[p["organization"]] for p in spec["preparing"]],
             amounts={a.pk: _money(s["decided"]) for a, s in items if "decided" in s},
+            date=_date(spec["date"]),
+            preparing_dates=[_date(p["planned_date"]) for p in spec["preparing"]],
+            is_example=True,
         )
         consultations = [*spec["preparing"], spec["deciding"]]
-        self._historic_example(decision, spec, consultations)
         for consultation, c in zip(
             decision.paper.consultations.order_by("position"), consultations, strict=True
         ):
@@ -475,29 +476,6 @@ class _Loader:
         # The council app calls this once the vote is committed; the demo needs the
         # decisions now, for the grants that follow. Applying twice changes nothing.
         return services.decision_apply(decision=decision)
-
-    @staticmethod
-    def _historic_example(
-        decision: DecisionPaper, spec: dict[str, Any], consultations: list[dict[str, Any]]
-    ) -> None:
-        """Date the paper and its consultations in 2025 and mark them as example data.
-
-        ``decision_paper_create`` writes today's paper, as the office would; the demo's
-        paper is a past, invented one and the council pages must say so.
-        """
-        paper = decision.paper
-        paper.date = _date(spec["date"])
-        paper.is_example = True
-        audited_save(paper, by=None, reason="Beispieldaten")
-        for consultation, c in zip(
-            paper.consultations.order_by("position"), consultations, strict=True
-        ):
-            consultation.planned_date = _date(c["planned_date"])
-            consultation.is_example = True
-            audited_save(consultation, by=None, reason="Beispieldaten")
-        for reference in paper.budget_references.all():
-            reference.is_example = True
-            audited_save(reference, by=None, reason="Beispieldaten")
 
     def decide(self, application: Application, spec: dict[str, Any]) -> None:
         """The board decides a small project; the council has decided the others."""

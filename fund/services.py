@@ -968,13 +968,17 @@ def decision_paper_create(
     planned_date: Any,
     preparing_bodies: Sequence[Any] = (),
     amounts: dict[int, Decimal] | None = None,
+    date: Any = None,
+    preparing_dates: Sequence[Any] = (),
+    is_example: bool = False,
 ) -> DecisionPaper:
     """Turn the call's recommendation list into a Beschlussvorlage for the council.
 
     Every recommended application above the fund's small-grant limit goes on the paper
     with its requested amount, or the amount given in ``amounts`` (cuts). The paper's
     last consultation (``deciding_body``) decides; when its vote is recorded the
-    applications are decided accordingly (``decision_apply``).
+    applications are decided accordingly (``decision_apply``). ``date`` (default today),
+    ``preparing_dates`` and ``is_example`` serve loading a past, invented paper.
     """
     from council import services as council_services
 
@@ -1012,7 +1016,8 @@ def decision_paper_create(
         reference=reference,
         name=_("%(call)s: funding decisions") % {"call": call.title},
         paper_type="Beschlussvorlage",
-        date=timezone.localdate(),
+        date=date or timezone.localdate(),
+        is_example=is_example,
         proposal_heading=_("Resolution proposal"),
         resolution_proposal=_(
             "From %(call)s the following projects are funded, in all %(total)s €:\n%(list)s"
@@ -1020,8 +1025,14 @@ def decision_paper_create(
         % {"call": call.title, "total": f"{total:.2f}", "list": listing},
         consultations=[
             *(
-                council_services.ConsultationSpec(organization=o, role="Vorbereitung")
-                for o in preparing_bodies
+                council_services.ConsultationSpec(
+                    organization=o, role="Vorbereitung", planned_date=planned
+                )
+                for o, planned in zip(
+                    preparing_bodies,
+                    [*preparing_dates, *[None] * len(preparing_bodies)],
+                    strict=False,
+                )
             ),
             council_services.ConsultationSpec(
                 organization=deciding_body,
