@@ -56,6 +56,7 @@ bench: install-dev
 	$(PYTHON) bench/oparl.py
 	$(PYTHON) bench/plan.py
 	$(PYTHON) bench/fund.py
+	$(PYTHON) bench/allocation.py
 
 clean:
 	rm -rf var/.installed-* var/test*.sqlite3 .pytest_cache .mypy_cache .ruff_cache
