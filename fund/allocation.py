@@ -354,3 +354,120 @@ def candidates_from(rows: Iterable[dict]) -> tuple[Candidate, ...]:  # type: ign
         )
         for r in rows
     )
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a candidate is in the portfolio or not, computed by solving again."""
+
+    id: str
+    amount: float  # funded amount (0: not funded)
+    full: bool
+    change: float | None  # objective lost if forced the other way (None: impossible)
+    binding: tuple[str, ...]  # constraints at their bound that include the candidate
+    budget_needed: float | None = None  # for one left out: the budget at which it is funded
+    conflicts: tuple[str, ...] = ()  # forcing it the other way breaks these
+
+
+def _forced(instance: Instance, cid: str, *, into: bool) -> Instance:
+    c = instance.constraints
+    others_in = tuple(x for x in c.fixed_in if x != cid)
+    others_out = tuple(x for x in c.fixed_out if x != cid)
+    constraints = Constraints(
+        budget=c.budget,
+        field_shares=c.field_shares,
+        municipality_min_projects=c.municipality_min_projects,
+        municipality_min_shares=c.municipality_min_shares,
+        organisation_max_projects=c.organisation_max_projects,
+        organisation_max_amount=c.organisation_max_amount,
+        exclusive=c.exclusive,
+        fixed_in=(*others_in, cid) if into else others_in,
+        fixed_out=others_out if into else (*others_out, cid),
+    )
+    return Instance(instance.candidates, constraints, instance.weight_by_amount)
+
+
+def _with_budget(instance: Instance, budget: float) -> Instance:
+    c = instance.constraints
+    return Instance(
+        instance.candidates,
+        Constraints(**{**c.__dict__, "budget": budget}),
+        instance.weight_by_amount,
+    )
+
+
+def _binding(instance: Instance, amounts: dict[str, float], cid: str) -> tuple[str, ...]:
+    """The constraints that hold the candidate where it is.
+
+    Funded: those that include it and are at their bound. Left out: those that adding it
+    (at its minimum) to the portfolio would break.
+    """
+    n = len(instance.candidates)
+    position = next(i for i, c in enumerate(instance.candidates) if c.id == cid)
+    funded = amounts.get(cid, 0.0) > EPSILON
+    x = [amounts.get(c.id, 0.0) for c in instance.candidates]
+    if not funded:
+        x[position] = instance.candidates[position].floor
+    y = [1.0 if v > EPSILON else 0.0 for v in x]
+    names = []
+    for row in _rows(instance):
+        if position not in row.columns and n + position not in row.columns:
+            continue
+        total = sum(
+            coef * (x[col] if col < n else y[col - n])
+            for col, coef in zip(row.columns, row.coefficients, strict=True)
+        )
+        if funded and (abs(total - row.upper) < 0.01 or abs(total - row.lower) < 0.01):
+            names.append(row.name)
+        elif not funded and (total > row.upper + 0.01 or total < row.lower - 0.01):
+            names.append(row.name)
+    return tuple(names)
+
+
+def _budget_needed(instance: Instance, cid: str, steps: int = 12) -> float | None:
+    """The least budget (to 1 % of the candidate's amount) at which the optimum funds it."""
+    budget = instance.constraints.budget
+    cand = next(c for c in instance.candidates if c.id == cid)
+    if budget is None:
+        return None
+    high = budget + cand.amount
+    if cid not in solve(_with_budget(instance, high)).funded:
+        return None
+    low = budget
+    for _ in range(steps):
+        if high - low <= cand.amount / 100:
+            break
+        middle = (low + high) / 2
+        if cid in solve(_with_budget(instance, middle)).funded:
+            high = middle
+        else:
+            low = middle
+    return math.ceil(high / 100) * 100
+
+
+def explain(
+    instance: Instance, result: Allocation, *, budget_search: bool = True
+) -> list[Explanation]:
+    """For each candidate: funded or not, what forcing it the other way costs, what binds it."""
+    explanations = []
+    for cand in instance.candidates:
+        amount = result.amounts.get(cand.id, 0.0)
+        funded = amount > EPSILON
+        other = solve(_forced(instance, cand.id, into=not funded))
+        change = None
+        if other.objective is not None and result.objective is not None:
+            change = round(result.objective - other.objective, 6)
+        explanations.append(
+            Explanation(
+                id=cand.id,
+                amount=amount,
+                full=funded and amount >= cand.amount - EPSILON,
+                change=change,
+                binding=_binding(instance, result.amounts, cand.id),
+                budget_needed=None
+                if funded or not budget_search
+                else _budget_needed(instance, cand.id),
+                conflicts=other.conflicts,
+            )
+        )
+    return explanations

@@ -200,3 +200,47 @@ def test_a_large_project_no_longer_blocks_several_good_small_ones():
     assert result.funded == {"klein1": 15000, "klein2": 15000, "klein3": 5000}
     assert greedy(instance)["gross"] == 30000
     assert value(instance, greedy(instance)) == 90 < result.objective == 208
+
+
+def test_explanations_are_computed_by_solving_again():
+    from fund.allocation import explain
+
+    cands = (
+        Candidate("gross", 90, 30000),
+        Candidate("klein1", 80, 15000),
+        Candidate("klein2", 78, 15000, min_amount=10000),
+        Candidate("klein3", 50, 5000),
+    )
+    instance = Instance(cands, Constraints(budget=40000))
+    result = solve(instance)
+    why = {e.id: e for e in explain(instance, result)}
+    # Forcing the large one in leaves room for 10,000 € more: klein2 partly (min 10,000 €).
+    assert why["gross"].amount == 0 and why["gross"].change == 208 - (90 + 78 * 10000 / 15000)
+    assert why["gross"].binding == ("budget",)
+    # Above 48,077 € the large project, klein2 in part and klein3 beat the three small
+    # ones (90 + 78·(B − 35,000)/15,000 + 50 > 208); found to 1 % of its amount.
+    assert 48077 < why["gross"].budget_needed <= 48077 + 300 + 100
+    assert why["klein1"].full and why["klein1"].change == 208 - (90 + 78 * 10000 / 15000)
+    assert why["klein3"].change == 50
+
+
+def test_forcing_in_what_the_constraints_forbid_names_them():
+    from fund.allocation import explain
+
+    cands = (
+        Candidate("a", 90, 30000, organisation="o"),
+        Candidate("b", 80, 5000, organisation="o"),
+    )
+    instance = Instance(cands, Constraints(budget=40000, organisation_max_projects=1))
+    result = solve(instance)
+    why = {e.id: e for e in explain(instance, result)}
+    assert why["b"].amount == 0 and why["b"].change == 10
+    assert why["b"].binding == ("organisation_projects:o",)
+    assert why["b"].budget_needed is None
+    pinned = Instance(
+        cands, Constraints(budget=40000, organisation_max_projects=1, fixed_in=("a",))
+    )
+    why = {e.id: e for e in explain(pinned, solve(pinned))}
+    assert why["b"].change is None
+    # One of the two must give; either is a correct, minimal explanation.
+    assert why["b"].conflicts in (("organisation_projects:o",), ("fixed_in:a",))
