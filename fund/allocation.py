@@ -25,6 +25,7 @@ import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import highspy
 import numpy as np
@@ -471,3 +472,85 @@ def explain(
             )
         )
     return explanations
+
+
+class InstanceError(ValueError):
+    """An instance file that cannot be read; the message names the place and the reason."""
+
+
+def instance_from_json(data: Any) -> Instance:
+    """An instance from the JSON format of ``docs/allocation.md``."""
+    if not isinstance(data, dict) or not isinstance(data.get("applications"), list):
+        raise InstanceError("the instance needs a list “applications”")
+    rows = data["applications"]
+    for number, row in enumerate(rows, start=1):
+        for key in ("id", "score", "amount"):
+            if key not in row:
+                raise InstanceError(f"application {number}: “{key}” is missing")
+        if float(row["amount"]) <= 0:
+            raise InstanceError(f"application {number}: “amount” must be above 0")
+    ids = [str(r["id"]) for r in rows]
+    if len(set(ids)) != len(ids):
+        raise InstanceError("every application needs its own “id”")
+    c = data.get("constraints", {}) or {}
+    known = {
+        "budget",
+        "field_shares",
+        "municipality_min_projects",
+        "municipality_min_shares",
+        "organisation_max_projects",
+        "organisation_max_amount",
+        "exclusive",
+        "fixed_in",
+        "fixed_out",
+    }
+    unknown = set(c) - known
+    if unknown:
+        raise InstanceError(f"unknown constraints: {', '.join(sorted(unknown))}")
+    constraints = Constraints(
+        budget=None if c.get("budget") is None else float(c["budget"]),
+        field_shares={
+            str(k): Share(float(v.get("min", 0)), float(v.get("max", 1)))
+            for k, v in (c.get("field_shares") or {}).items()
+        },
+        municipality_min_projects={
+            str(k): int(v) for k, v in (c.get("municipality_min_projects") or {}).items()
+        },
+        municipality_min_shares={
+            str(k): float(v) for k, v in (c.get("municipality_min_shares") or {}).items()
+        },
+        organisation_max_projects=c.get("organisation_max_projects"),
+        organisation_max_amount=None
+        if c.get("organisation_max_amount") is None
+        else float(c["organisation_max_amount"]),
+        exclusive=tuple(tuple(str(i) for i in group) for group in c.get("exclusive") or ()),
+        fixed_in=tuple(str(i) for i in c.get("fixed_in") or ()),
+        fixed_out=tuple(str(i) for i in c.get("fixed_out") or ()),
+    )
+    return Instance(
+        candidates_from(rows),
+        constraints,
+        weight_by_amount=data.get("objective", "score") == "score_by_amount",
+    )
+
+
+def result_to_json(instance: Instance, result: Allocation, *, explain_all: bool = True) -> dict:  # type: ignore[type-arg]
+    """The result in the JSON format of ``docs/allocation.md``."""
+    line = greedy(instance)
+    output: dict[str, Any] = {
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "seconds": round(result.seconds, 4),
+        "amounts": result.amounts,
+        "conflicts": list(result.conflicts),
+        "greedy": {
+            "amounts": line,
+            "objective": value(instance, line),
+            "violations": violations(instance, line),
+        },
+    }
+    if explain_all and result.status == "optimal":
+        output["explanations"] = [e.__dict__ for e in explain(instance, result)]
+    return output
