@@ -266,7 +266,7 @@ def solve(instance: Instance, *, time_limit: float = 60.0, gap: float = 1e-4) ->
         for i, cand in enumerate(candidates)
     }
     objective = info.objective_function_value
-    bound = info.mip_dual_bound
+    bound = info.mip_dual_bound + 0.0  # no "-0.0" in the output
     relative = abs(bound - objective) / max(abs(objective), 1e-9) if objective else 0.0
     return Allocation(status, objective, bound, relative, seconds, amounts)
 
