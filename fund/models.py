@@ -762,3 +762,31 @@ class DecisionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.proposed_amount} €"
+
+
+class AllocationRun(models.Model):
+    """One solve of a call's allocation: its inputs (instance) and its result, as saved."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="allocation_runs")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    inputs = models.JSONField(_("instance"))
+    result = models.JSONField(_("result"))
+    status = models.CharField(_("solver status"), max_length=30)
+    objective = models.FloatField(_("objective"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("allocation run")
+        verbose_name_plural = _("allocation runs")
+        ordering = ["call", "-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.call} ({self.created:%d.%m.%Y %H:%M})"

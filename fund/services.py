@@ -30,6 +30,7 @@ from core.uploads import check_document
 from fund import money, workflow
 from fund.models import (
     ActualCost,
+    AllocationRun,
     Answer,
     Application,
     Attachment,
@@ -1098,3 +1099,88 @@ def on_council_decision(consultation: Any) -> None:
     decision = DecisionPaper.objects.filter(paper_id=consultation.paper_id).first()
     if decision is not None:
         decision_apply(decision=decision)
+
+
+# --- allocation -------------------------------------------------------------------
+
+ALLOCATABLE = (State.IN_REVIEW, State.RECOMMENDED, State.NOT_RECOMMENDED)
+
+
+def allocation_instance(
+    call: Call, constraints: dict[str, Any], *, by_amount: bool = False
+) -> dict[str, Any]:
+    """The call's reviewed applications as an allocation instance (``docs/allocation.md``).
+
+    Score: the reviews' weighted mean in %; fields: the fields of action of the plan goals
+    the application serves (version in force); municipalities: official keys.
+    """
+    from fund.selectors import review_summaries
+    from plan.models import Goal, PlanVersion
+
+    applications = list(
+        call.applications.filter(state__in=ALLOCATABLE)
+        .prefetch_related("municipalities")
+        .order_by("pk")
+    )
+    summaries = review_summaries([a.pk for a in applications])
+    uids = {uid for a in applications for uid in a.goal_uids}
+    field_of = dict(
+        Goal.objects.filter(uid__in=uids, version__status=PlanVersion.Status.ADOPTED).values_list(
+            "uid", "field__title"
+        )
+    )
+    rows = []
+    for a in applications:
+        summary = summaries.get(a.pk)
+        rows.append(
+            {
+                "id": str(a.pk),
+                "title": a.title,
+                "score": float(summary.mean) if summary and summary.mean is not None else 0.0,
+                "amount": float(a.requested_amount),
+                "min_amount": None,
+                "fields": sorted({field_of[u] for u in map(_uuid, a.goal_uids) if u in field_of}),
+                "municipalities": sorted(m.key for m in a.municipalities.all()),
+                "organisation": str(a.organisation_id),
+            }
+        )
+    return {
+        "objective": "score_by_amount" if by_amount else "score",
+        "applications": rows,
+        "constraints": {"budget": float(call.budget - committed(call)), **constraints},
+    }
+
+
+def _uuid(value: Any) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return value
+
+
+@transaction.atomic
+def allocation_run_create(
+    *, call: Call, by: Any, constraints: dict[str, Any] | None = None, by_amount: bool = False
+) -> AllocationRun:
+    """Solve the call's allocation now and save inputs and result (fund officers only)."""
+    from fund.allocation import InstanceError, instance_from_json, result_to_json, solve
+
+    if by is not None and not has_role(by, Role.FUND_OFFICER):
+        raise PermissionDenied(_("Only fund officers run the allocation."))
+    data = allocation_instance(call, constraints or {}, by_amount=by_amount)
+    try:
+        instance = instance_from_json(data)
+    except InstanceError as exc:
+        raise FundError(str(exc)) from exc
+    result = solve(instance)
+    run = AllocationRun(
+        call=call,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        inputs=data,
+        result=result_to_json(instance, result),
+        status=result.status,
+        objective=result.objective,
+    )
+    return audited_save(run, by=by)  # type: ignore[return-value]
