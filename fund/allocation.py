@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import highspy
@@ -325,17 +325,13 @@ def value(instance: Instance, amounts: dict[str, float]) -> float:
 def violations(instance: Instance, amounts: dict[str, float], tol: float = 0.01) -> list[str]:
     """The constraints a portfolio breaks (empty: it is feasible)."""
     broken: list[str] = []
-    n = len(instance.candidates)
     x = [amounts.get(cand.id, 0.0) for cand in instance.candidates]
     y = [1.0 if v > EPSILON else 0.0 for v in x]
     for cand, amount in zip(instance.candidates, x, strict=True):
         if amount > EPSILON and not (cand.floor - tol <= amount <= cand.amount + tol):
             broken.append(f"amount:{cand.id}")
     for row in _rows(instance):
-        total = sum(
-            coef * (x[col] if col < n else y[col - n])
-            for col, coef in zip(row.columns, row.coefficients, strict=True)
-        )
+        total = _row_total(row, x, y)
         if total < row.lower - tol or total > row.upper + tol:
             broken.append(row.name)
     return broken
@@ -372,28 +368,26 @@ class Explanation:
 
 def _forced(instance: Instance, cid: str, *, into: bool) -> Instance:
     c = instance.constraints
-    others_in = tuple(x for x in c.fixed_in if x != cid)
-    others_out = tuple(x for x in c.fixed_out if x != cid)
-    constraints = Constraints(
-        budget=c.budget,
-        field_shares=c.field_shares,
-        municipality_min_projects=c.municipality_min_projects,
-        municipality_min_shares=c.municipality_min_shares,
-        organisation_max_projects=c.organisation_max_projects,
-        organisation_max_amount=c.organisation_max_amount,
-        exclusive=c.exclusive,
-        fixed_in=(*others_in, cid) if into else others_in,
-        fixed_out=others_out if into else (*others_out, cid),
+    fixed_in = tuple(x for x in c.fixed_in if x != cid)
+    fixed_out = tuple(x for x in c.fixed_out if x != cid)
+    constraints = replace(
+        c,
+        fixed_in=(*fixed_in, cid) if into else fixed_in,
+        fixed_out=fixed_out if into else (*fixed_out, cid),
     )
-    return Instance(instance.candidates, constraints, instance.weight_by_amount)
+    return replace(instance, constraints=constraints)
 
 
 def _with_budget(instance: Instance, budget: float) -> Instance:
-    c = instance.constraints
-    return Instance(
-        instance.candidates,
-        Constraints(**{**c.__dict__, "budget": budget}),
-        instance.weight_by_amount,
+    return replace(instance, constraints=replace(instance.constraints, budget=budget))
+
+
+def _row_total(row: _Row, x: list[float], y: list[float]) -> float:
+    """The row's activity for amounts ``x`` and funded flags ``y``."""
+    n = len(x)
+    return sum(
+        coef * (x[col] if col < n else y[col - n])
+        for col, coef in zip(row.columns, row.coefficients, strict=True)
     )
 
 
@@ -414,10 +408,7 @@ def _binding(instance: Instance, amounts: dict[str, float], cid: str) -> tuple[s
     for row in _rows(instance):
         if position not in row.columns and n + position not in row.columns:
             continue
-        total = sum(
-            coef * (x[col] if col < n else y[col - n])
-            for col, coef in zip(row.columns, row.coefficients, strict=True)
-        )
+        total = _row_total(row, x, y)
         if funded and (abs(total - row.upper) < 0.01 or abs(total - row.lower) < 0.01):
             names.append(row.name)
         elif not funded and (total > row.upper + 0.01 or total < row.lower - 0.01):

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -102,23 +102,9 @@ def _application(pk: int) -> Application:
     )
 
 
-def _paper_candidates(call: Call) -> QuerySet[Application]:
-    """Recommended applications above the small-grant limit: they go on a decision paper."""
-    qs = call.applications.filter(state=State.RECOMMENDED)
-    limit = call.fund.small_grant_limit
-    if limit is not None:
-        qs = qs.filter(requested_amount__gt=limit)
-    return qs.order_by("pk")
-
-
 def _board_decides(application: Application) -> bool:
     """A small grant: the fund's board decides, a fund officer records the decision."""
-    limit = application.call.fund.small_grant_limit
-    return (
-        limit is not None
-        and application.requested_amount <= limit
-        and application.state in BOARD_DECIDES
-    )
+    return services.is_small_grant(application) and application.state in BOARD_DECIDES
 
 
 # --- dashboard ---------------------------------------------------------------------
@@ -230,7 +216,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "committed": committed,
             "left": call.budget - committed,
             "requested": sum((a.requested_amount for a in rows), Decimal(0)),
-            "paper_due": _paper_candidates(call).exists(),
+            "paper_due": services.paper_candidates(call).exists(),
         },
     )
 
@@ -567,7 +553,7 @@ def _decision_papers(call: Call) -> list[DecisionPaper]:
 @require_http_methods(["GET", "POST"])
 def decision_paper(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call.objects.select_related("fund"), pk=pk)
-    candidates = list(_paper_candidates(call).select_related("organisation"))
+    candidates = list(services.paper_candidates(call).select_related("organisation"))
     form = DecisionPaperForm(_posted(request), call=call, applications=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

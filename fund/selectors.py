@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import pstdev
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from core.policies import has_role
@@ -65,11 +65,8 @@ def review_score(scores: list[Score]) -> float:
 
 
 def review_summary(application: Application) -> ReviewSummary:
-    """Weighted mean, spread and number of the submitted reviews (two queries)."""
-    reviews = application.reviews.filter(state=Review.State.SUBMITTED).prefetch_related(
-        Prefetch("scores", queryset=Score.objects.select_related("criterion"))
-    )
-    return _summary([review_score(list(r.scores.all())) for r in reviews])
+    """Weighted mean, spread and number of the submitted reviews (one query)."""
+    return review_summaries([application.pk]).get(application.pk, _summary([]))
 
 
 def review_summaries(

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +56,11 @@ from fund.workflow import Actor, State
 
 class FundError(ValidationError):
     """A fund action that cannot be done; the message says why and what to do instead."""
+
+
+def _person(by: Any) -> Any:
+    """The signed-in user who acts, or None when the system acts."""
+    return by if getattr(by, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -185,7 +190,7 @@ def application_create(
         call=call,
         organisation=organisation,
         title=title,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=_person(by),
         is_example=is_example,
     )
     return audited_save(application, by=by)  # type: ignore[return-value]
@@ -244,17 +249,14 @@ def application_save_draft(
     """
     expenses = sum((c.amount for c in costs), Decimal(0))
     income = sum(
-        (fields.get(k, Decimal(0)) for k in ("own_contribution", "third_party_funds")),
+        (
+            fields.get(k, Decimal(0))
+            for k in ("own_contribution", "third_party_funds", "requested_amount")
+        ),
         Decimal(0),
-    ) + fields.get("requested_amount", Decimal(0))
+    )
     if expenses and income and expenses != income:
-        raise FundError(
-            _(
-                "The cost plan does not add up: expenses %(total)s € but own contribution, "
-                "third-party funds and requested amount make %(income)s €."
-            )
-            % {"total": expenses, "income": income}
-        )
+        raise FundError(_unbalanced(expenses, income))
     locked = application_update(
         application=application, by=by, costs=costs, municipalities=municipalities, **fields
     )
@@ -358,7 +360,7 @@ def attachment_add(
         kind=kind,
         size=upload.size or 0,
         description=description.strip(),
-        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+        uploaded_by=_person(by),
     )
     return audited_save(attachment, by=by)  # type: ignore[return-value]
 
@@ -435,11 +437,18 @@ def _freeze(application: Application, by: Any) -> Revision:
         application=application,
         number=application.revisions.count() + 1,
         submitted_at=application.submitted_at or timezone.now(),
-        submitted_by=by if getattr(by, "is_authenticated", False) else None,
+        submitted_by=_person(by),
         content=content,
         digest=hashlib.sha256(encoded).hexdigest(),
     )
     return audited_save(revision, by=by)  # type: ignore[return-value]
+
+
+def _unbalanced(expenses: Decimal, income: Decimal) -> str:
+    return _(
+        "The cost plan does not add up: expenses %(total)s € but own contribution, "
+        "third-party funds and requested amount make %(income)s €."
+    ) % {"total": expenses, "income": income}
 
 
 def submission_problems(application: Application, *, now: Any = None) -> list[str]:
@@ -460,13 +469,7 @@ def submission_problems(application: Application, *, now: Any = None) -> list[st
     if not total:
         problems.append(_("Enter the expenses of the cost plan."))
     elif total != income:
-        problems.append(
-            _(
-                "The cost plan does not add up: expenses %(total)s € but own contribution, "
-                "third-party funds and requested amount make %(income)s €."
-            )
-            % {"total": total, "income": income}
-        )
+        problems.append(_unbalanced(total, income))
     if application.requested_amount <= 0:
         problems.append(_("Enter the amount you request."))
     if call.min_amount is not None and application.requested_amount < call.min_amount:
@@ -516,13 +519,26 @@ def _allowed(transition: workflow.Transition, application: Application, by: Any)
     # from the fund's board, recorded by a fund officer.
     if by is None:
         return True
-    limit = application.call.fund.small_grant_limit
     return (
         transition.actor == Actor.DECISION
         and has_role(by, Role.FUND_OFFICER)
-        and limit is not None
-        and application.requested_amount <= limit
+        and is_small_grant(application)
     )
+
+
+def is_small_grant(application: Application) -> bool:
+    """Up to the fund's small-grant limit the board decides, without a council paper."""
+    limit = application.call.fund.small_grant_limit
+    return limit is not None and application.requested_amount <= limit
+
+
+def paper_candidates(call: Call) -> QuerySet[Application]:
+    """Recommended applications above the small-grant limit: they go on a decision paper."""
+    qs = call.applications.filter(state=State.RECOMMENDED)
+    limit = call.fund.small_grant_limit
+    if limit is not None:
+        qs = qs.filter(requested_amount__gt=limit)
+    return qs.order_by("pk")
 
 
 @transaction.atomic
@@ -583,7 +599,7 @@ def application_transition(
         transition=name,
         source=source,
         target=transition.target,
-        by=by if getattr(by, "is_authenticated", False) else None,
+        by=_person(by),
         note=note.strip(),
     )
     audited_save(event, by=by)
@@ -673,7 +689,7 @@ def inquiry_ask(*, application: Application, question: str, by: Any) -> Inquiry:
     inquiry = Inquiry(
         application=locked,
         question=question.strip(),
-        asked_by=by if getattr(by, "is_authenticated", False) else None,
+        asked_by=_person(by),
     )
     audited_save(inquiry, by=by)
     body = _("The fund office has a question about your application “%(title)s”:") % {
@@ -701,7 +717,7 @@ def inquiry_answer(*, inquiry: Inquiry, answer: str, by: Any) -> Inquiry:
         raise FundError(_("Write the answer."))
     locked.answer = answer.strip()
     locked.answered_at = timezone.now()
-    locked.answered_by = by if getattr(by, "is_authenticated", False) else None
+    locked.answered_by = _person(by)
     return audited_save(locked, by=by)  # type: ignore[return-value]
 
 
@@ -812,7 +828,7 @@ def grant_issue(
         start=start,
         end=end,
         conditions=conditions.strip(),
-        issued_by=by if getattr(by, "is_authenticated", False) else None,
+        issued_by=_person(by),
     )
     audited_save(grant, by=by)
     application_transition(application=locked, name="issue_grant", by=by)
@@ -901,6 +917,14 @@ def proof_submit(
     return proof
 
 
+def planned_expenses(application: Application) -> dict[str, Decimal]:
+    """The cost plan's expenses summed per category."""
+    planned: dict[str, Decimal] = {}
+    for line in application.costs.all():
+        planned[line.category] = planned.get(line.category, Decimal(0)) + line.amount
+    return planned
+
+
 def paid_amount(grant: Grant) -> Decimal:
     paid = grant.payments.filter(state=PaymentRequest.State.PAID).aggregate(s=Sum("amount"))
     return paid["s"] or Decimal(0)
@@ -917,14 +941,11 @@ def proof_check(*, proof: ProofOfUse, purpose_achieved: bool, by: Any) -> ProofO
     )
     grant = locked.grant
     application = grant.application
-    planned: dict[str, Decimal] = {}
-    for line in application.costs.all():
-        planned[line.category] = planned.get(line.category, Decimal(0)) + line.amount
     result = money.repayment(
         grant.financing_type,
         grant=grant.amount,
         plan=money.CostPlan(
-            expenses=planned,
+            expenses=planned_expenses(application),
             own_contribution=application.own_contribution,
             third_party_funds=application.third_party_funds,
             requested=application.requested_amount,
@@ -990,12 +1011,7 @@ def decision_paper_create(
         .select_related("fund__budget_product__area")
         .get(pk=call.pk)
     )
-    limit = call.fund.small_grant_limit
-    listed = [
-        a
-        for a in call.applications.filter(state=State.RECOMMENDED).order_by("pk")
-        if limit is None or a.requested_amount > limit
-    ]
+    listed = list(paper_candidates(call).select_related("organisation"))
     if not listed:
         raise FundError(_("No recommended application waits for a council decision."))
     amounts = amounts or {}
@@ -1177,7 +1193,7 @@ def allocation_run_create(
     result = solve(instance)
     run = AllocationRun(
         call=call,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=_person(by),
         inputs=data,
         result=result_to_json(instance, result),
         status=result.status,

@@ -537,9 +537,7 @@ def payment_request(request: HttpRequest, application: Application) -> HttpRespo
 
 
 def _categories(application: Application) -> list[tuple[str, Any, Decimal]]:
-    planned: dict[str, Decimal] = {}
-    for line in application.costs.all():
-        planned[line.category] = planned.get(line.category, Decimal(0)) + line.amount
+    planned = services.planned_expenses(application)
     return [
         (code, label, planned[code]) for code, label in CostLine.Category.choices if code in planned
     ]
