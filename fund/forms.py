@@ -9,17 +9,11 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.models import Municipality, Organisation, OrganisationMembership, User
 from fund.models import Application, CostLine, Question, TargetGroup
 from fund.services import CostSpec
 from plan.models import Goal
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def money_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DecimalField:

@@ -11,16 +11,13 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.roles import Role
 from council.models import Organization, Paper
 from fund.models import Application, Call, CallTarget, FinancingType, Question
 from fund.services import CriterionSpec, QuestionSpec, TargetSpec
 from fund.workflow import State, Transition
 from plan.models import Goal, Measure, PlanVersion
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.models import Municipality, Organisation
 from core.uploads import check_document
 from council.models import BudgetProduct, Organization, Paper
@@ -25,10 +26,6 @@ from plan.models import (
     MeasureCost,
     PlanVersion,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def paper_label(paper: Paper) -> str:
