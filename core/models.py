@@ -112,6 +112,12 @@ class Municipality(models.Model):
         _("district key"), max_length=5, help_text=_("The first five digits: Land and Kreis")
     )
     district_name = models.CharField(_("district"), max_length=200)
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Inhabitants, for quotas in proportion to population"),
+    )
     history = HistoricalRecords()
 
     class Meta:

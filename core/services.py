@@ -164,11 +164,14 @@ def organisation_member_invite(
 
 
 MUNICIPALITY_COLUMNS = ["key", "name", "kind", "district_key", "district_name"]
+# Optional columns: read when the file has them.
+MUNICIPALITY_OPTIONAL = ["population"]
 
 
 @transaction.atomic
 def municipalities_import(*, text: str, by: Any = None) -> list[Municipality]:
-    """Create or update municipalities from CSV (columns as MUNICIPALITY_COLUMNS).
+    """Create or update municipalities from CSV (columns as MUNICIPALITY_COLUMNS,
+    optionally MUNICIPALITY_OPTIONAL: ``population``, a whole number of inhabitants).
 
     All or nothing: if any row is bad, nothing is written and ImportRejected lists
     every bad row by its line number.
@@ -189,6 +192,12 @@ def municipalities_import(*, text: str, by: Any = None) -> list[Municipality]:
         municipality = Municipality.objects.filter(key=key).first() or Municipality(key=key)
         for column in MUNICIPALITY_COLUMNS[1:]:
             setattr(municipality, column, (row.get(column) or "").strip())
+        if "population" in (reader.fieldnames or []):
+            population = (row.get("population") or "").strip()
+            if population and not population.isdigit():
+                errors.setdefault(line, []).append(_("the population must be a whole number"))
+                continue
+            municipality.population = int(population) if population else None
         if not (len(key) == 8 and key.isdigit()):
             errors.setdefault(line, []).append(_("the key must be 8 digits"))
             continue

@@ -1,5 +1,7 @@
 """Unit tests of the core services: users, roles, municipalities, the audit trail."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -97,3 +99,26 @@ def test_history_entry_names_who_and_before_after(db, make_user):
     change = next(c for c in entries[0].changes if c.field == "name")
     assert (change.before, change.after) == ("Verein A", "Verein B")
     assert entries[-1].kind  # the creation entry comes last
+
+
+def test_the_register_carries_population_and_refuses_a_bad_one(db, tmp_path):
+    from django.conf import settings
+    from django.core.management import CommandError, call_command
+    from django.utils import translation
+
+    register = settings.BASE_DIR / "core/data/municipalities-region-hannover.csv"
+    call_command("import_municipalities", str(register), stdout=io.StringIO())
+    assert Municipality.objects.get(key="03241001").population > 500_000
+    assert sum(Municipality.objects.values_list("population", flat=True)) > 1_100_000
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "key,name,kind,district_key,district_name,population\n"
+        "03241001,Hannover,capital,03241,Region Hannover,viele\n",
+        encoding="utf-8",
+    )
+    before = Municipality.objects.get(key="03241001").population
+    with translation.override("en"), pytest.raises(
+        CommandError, match="2: the population must be a whole number"
+    ):
+        call_command("import_municipalities", str(bad))
+    assert Municipality.objects.get(key="03241001").population == before
