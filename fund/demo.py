@@ -1,4 +1,4 @@
-"""Loads the demo fund (the Regionsfonds, a decided call and an open one) through the services.
+"""Loads the demo fund (the Regionsfonds and three calls) through the services.
 
 The data lives in ``fund/data/demo-fund-region-hannover.json``: the fund, its calls,
 invented example organisations and their applications, each with the state it should
@@ -6,9 +6,17 @@ reach. ``PATHS`` says which steps lead to each state; every step goes through th
 services, as the person who would take it (the fund office, a reviewer, a member of the
 applying organisation, the council's vote), so the demo keeps the rules the pages keep.
 
-The decided call lies in the past, so its applications are submitted by the system with
-their historic submission time (``application_transition(at=...)``); the open call opens
-two weeks before the day the demo is loaded, so visitors can apply.
+The three calls, in the order they open:
+
+- the decided call 2025, with applications in every state of the workflow;
+- a special call (*Sonderaufruf*) whose deadline passed weeks before the day the demo is
+  loaded: all its applications are in review, scored by both jury members and undecided,
+  and they ask for far more than its budget, for the office to try the allocation;
+- an open call, opened two weeks before that day, so visitors can apply.
+
+Applications of past windows are submitted by the system with their historic submission
+time (``application_transition(at=...)``). The special and the open call lie relative to
+the day of loading (``..._days_before_today``/``..._days_after_today`` in the file).
 """
 
 from __future__ import annotations
@@ -74,7 +82,8 @@ PATHS: dict[str, tuple[str, ...]] = {
     State.WITHDRAWN: ("submit", "withdraw"),
 }
 
-# How each reviewer's scores differ from the application's rating, criterion by criterion.
+# How each reviewer's scores differ from the application's rating, criterion by criterion,
+# unless the application lists its own ``offsets`` (one list per reviewer).
 SCORE_OFFSETS = ((0, 0, -1, 0), (0, -1, 0, 1))
 
 Step = Callable[[Application, dict[str, Any]], None]
@@ -83,9 +92,10 @@ Step = Callable[[Application, dict[str, Any]], None]
 @dataclass
 class FundDemo:
     fund: Fund
-    call: Call
+    call: Call  # the decided call 2025
     open_call: Call
     decision: DecisionPaper | None
+    review_call: Call | None  # reviewed, undecided, oversubscribed (None: loaded before it existed)
     created: bool = True
 
 
@@ -303,6 +313,25 @@ class _Loader:
             ],
         )
 
+    def day(self, spec: dict[str, Any], name: str) -> dt.date:
+        """The day ``spec`` gives as ``{name}_days_before_today`` or ``{name}_days_after_today``."""
+        if f"{name}_days_before_today" in spec:
+            return self.today - dt.timedelta(days=spec[f"{name}_days_before_today"])
+        return self.today + dt.timedelta(days=spec[f"{name}_days_after_today"])
+
+    def relative_call(self, fund: Fund, spec: dict[str, Any]) -> Call:
+        """A call whose window lies relative to today; its title ends with the deadline's year."""
+        zone = timezone.get_default_timezone()
+        opens, closes = self.day(spec, "opens"), self.day(spec, "deadline")
+        return self.call(
+            fund,
+            spec,
+            title=f"{spec['title']} {closes.year}",
+            year=closes.year,
+            opens_at=dt.datetime.combine(opens, dt.time.min, tzinfo=zone),
+            deadline=dt.datetime.combine(closes, dt.time(23, 59), tzinfo=zone),
+        )
+
     # --- applications ---------------------------------------------------------------
 
     def application(
@@ -352,6 +381,18 @@ class _Loader:
             )
         return application
 
+    def relative_applications(
+        self, call: Call, specs: list[dict[str, Any]]
+    ) -> list[tuple[Application, dict[str, Any]]]:
+        """Drafts of the call; each project starts in the third month after its deadline and
+        runs the ``months`` of its spec."""
+        start = _add_months(timezone.localtime(call.deadline).date(), 3)
+        items = []
+        for spec in specs:
+            end = _add_months(start, spec["months"]) - dt.timedelta(days=1)
+            items.append((self.application(call, spec, start=start, end=end), spec))
+        return items
+
     def drive(self, call: Call, items: list[tuple[Application, dict[str, Any]]]) -> None:
         """Take every application along its path; the council decides between the halves."""
         paths = [(a, s, PATHS[s["state"]]) for a, s in items]
@@ -391,8 +432,16 @@ class _Loader:
 
     def submit(self, application: Application, spec: dict[str, Any]) -> None:
         services.application_transition(
-            application=application, name="submit", by=None, at=_moment(spec["submitted"])
+            application=application, name="submit", by=None, at=self.submitted_at(spec)
         )
+
+    def submitted_at(self, spec: dict[str, Any]) -> dt.datetime:
+        """The historic submission moment: as given, or some days before today."""
+        if "submitted" in spec:
+            return _moment(spec["submitted"])
+        day = self.today - dt.timedelta(days=spec["submitted_days_before_today"])
+        time = dt.time.fromisoformat(spec.get("submitted_time", "12:00"))
+        return dt.datetime.combine(day, time, tzinfo=timezone.get_default_timezone())
 
     def by_office(self, name: str, *, with_note: bool = False) -> Step:
         """A step the fund office takes as it is, with the file's note as its reason."""
@@ -412,7 +461,8 @@ class _Loader:
 
         Small projects (up to the fund's small-grant limit) are the quick-support pillar:
         the office checks them and the board decides, without the jury, unless the file
-        lists reviews for them.
+        lists reviews for them. Each reviewer's scores are the application's rating plus
+        the file's ``offsets`` for that reviewer (``SCORE_OFFSETS`` without them).
         """
         application = services.application_transition(
             application=application, name="start_review", by=self.officer
@@ -421,6 +471,7 @@ class _Loader:
         small = limit is not None and application.requested_amount <= limit
         progress = spec.get("reviews", [] if small else ["submitted"] * len(self.reviewers))
         criteria = list(application.call.criteria.all())
+        all_offsets = spec.get("offsets", SCORE_OFFSETS)
         for index, (reviewer, status) in enumerate(zip(self.reviewers, progress, strict=False)):
             review = services.review_assign(
                 application=application, reviewer=reviewer, by=self.officer
@@ -432,7 +483,7 @@ class _Loader:
             )
             if status != "submitted":
                 continue
-            offsets = SCORE_OFFSETS[index % len(SCORE_OFFSETS)]
+            offsets = all_offsets[index % len(all_offsets)]
             scores = {
                 c.pk: (min(max(spec["rating"] + offsets[i % len(offsets)], 1), c.scale_max), "")
                 for i, c in enumerate(criteria)
@@ -572,33 +623,40 @@ class _Loader:
         ]
         self.drive(call, items)
 
-        spec = self.data["calls"]["open"]
-        zone = timezone.get_default_timezone()
-        opens = self.today - dt.timedelta(days=spec["opens_days_before_today"])
-        closes = self.today + dt.timedelta(days=spec["deadline_days_after_today"])
-        open_call = self.call(
-            fund,
-            spec,
-            title=f"{spec['title']} {closes.year}",
-            year=closes.year,
-            opens_at=dt.datetime.combine(opens, dt.time.min, tzinfo=zone),
-            deadline=dt.datetime.combine(closes, dt.time(23, 59), tzinfo=zone),
+        review_call = self.relative_call(fund, self.data["calls"]["review"])
+        reviewed = self.relative_applications(review_call, self.data["review_applications"])
+        self.drive(review_call, reviewed)
+
+        open_call = self.relative_call(fund, self.data["calls"]["open"])
+        self.relative_applications(open_call, self.data["open_applications"])
+        return FundDemo(
+            fund=fund,
+            call=call,
+            open_call=open_call,
+            decision=self.decision,
+            review_call=review_call,
         )
-        # Projects of the open call start in the third month after the deadline.
-        start = _add_months(closes, 3)
-        for s in self.data["open_applications"]:
-            end = _add_months(start, s["months"]) - dt.timedelta(days=1)
-            self.application(open_call, s, start=start, end=end)
-        return FundDemo(fund, call, open_call, self.decision)
 
 
 @transaction.atomic
 def _load(council: Demo, plan: PlanDemo, data: dict[str, Any], today: dt.date) -> FundDemo:
     existing = Fund.objects.filter(slug=data["fund"]["slug"]).first()
     if existing is not None:
-        calls = list(existing.calls.order_by("opens_at"))
-        decision = DecisionPaper.objects.filter(call=calls[0]).first()
-        return FundDemo(existing, calls[0], calls[-1], decision, created=False)
+        # The demo's own calls open one after the other: decided, special, open. Calls
+        # the office adds to the demo fund later are no examples.
+        calls = list(existing.calls.filter(is_example=True).order_by("opens_at"))
+        # A database loaded before the special call existed has only the first and the
+        # last; it keeps working without the special call.
+        call, open_call = calls[0], calls[-1]
+        review_call = calls[1] if len(calls) == 3 else None
+        return FundDemo(
+            fund=existing,
+            call=call,
+            open_call=open_call,
+            decision=DecisionPaper.objects.filter(call=call).first(),
+            review_call=review_call,
+            created=False,
+        )
     return _Loader(council, plan, data, today).load()
 
 

@@ -1,4 +1,5 @@
-"""The demo fund: every state of the workflow, money that adds up, a call open for visitors."""
+"""The demo fund: every state of the workflow, money that adds up, a special call in review and
+a call open for visitors."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from council.demo import DEMO_PASSWORD
 from fund import services, workflow
 from fund.demo import PATHS, example_pdf
 from fund.models import Application, CallTarget, Event, Grant, Review, TargetGroup
+from fund.selectors import review_summaries
 from fund.services import FundError
 from fund.tests.test_360giving import _validator
 from fund.workflow import State
@@ -103,8 +105,8 @@ def test_every_state_occurs_and_the_money_adds_up(fund_demo, loaded):
     reasons = Event.objects.filter(application__call=call, target=State.INELIGIBLE)
     assert any("außerhalb der Region" in e.note for e in reasons)
 
-    # Both calls serve the goals of the plan in force (its own administration's goals aside).
-    for served_call in (call, fund_demo.open_call):
+    # Every call serves the goals of the plan in force (its own administration's goals aside).
+    for served_call in (call, fund_demo.review_call, fund_demo.open_call):
         targets = list(served_call.targets.all())
         assert {t.kind for t in targets} == {CallTarget.Kind.GOAL}
         goals = Goal.objects.filter(version=loaded.plan.adopted, uid__in=[t.uid for t in targets])
@@ -152,6 +154,47 @@ def test_the_council_decides_the_large_projects_and_the_board_the_small_ones(fun
     in_review = call.applications.filter(state=State.IN_REVIEW)
     assert all({r.reviewer for r in a.reviews.all()} == reviewers for a in in_review)
     assert Review.objects.filter(application__in=in_review, state=Review.State.SUBMITTED).exists()
+
+
+def test_the_special_call_is_reviewed_undecided_and_asks_for_far_more_than_its_budget(
+    fund_demo, loaded
+):
+    call = fund_demo.review_call
+    assert call.budget == Decimal("120000") and call.motto == "Zusammenhalt vor Ort"
+    assert call.title == f"Regionsfonds für Vielfalt und Teilhabe – Sonderaufruf {call.year}"
+    assert call.opens_at < call.deadline < timezone.now()
+    assert call.year == timezone.localtime(call.deadline).year
+    assert fund_demo.call.opens_at < call.opens_at < fund_demo.open_call.opens_at
+
+    applications = list(call.applications.select_related("organisation"))
+    assert len(applications) == 24 and {a.state for a in applications} == {State.IN_REVIEW}
+    assert services.committed(call) == 0 and not call.decision_papers.exists()
+    assert sum(a.requested_amount for a in applications) > 2 * call.budget
+    # Small projects too are scored by the whole jury, so every application can be ranked.
+    assert any(a.requested_amount <= call.fund.small_grant_limit for a in applications)
+    reviewers = set(User.objects.filter(email__startswith="gutachten"))
+    for application in applications:
+        reviews = application.reviews.filter(state=Review.State.SUBMITTED)
+        assert len(reviews) == 2 and {r.reviewer for r in reviews} == reviewers
+        assert all(r.scores.count() == call.criteria.count() for r in reviews)
+        assert call.opens_at <= application.submitted_at <= call.deadline
+        assert application.start > timezone.localtime(call.deadline).date()
+
+    served = Municipality.objects.filter(applications__call=call).distinct()
+    assert served.count() >= 12
+    organisations = [a.organisation_id for a in applications]
+    assert sum(organisations.count(o) >= 2 for o in set(organisations)) >= 3
+    # The applications serve the call's goals and every field of action they belong to.
+    targets = {str(t.uid) for t in call.targets.all()}
+    assert all(a.goal_uids and set(a.goal_uids) <= targets for a in applications)
+    field_of = {str(g.uid): g.field_id for g in Goal.objects.filter(version=loaded.plan.adopted)}
+    assert {field_of[u] for a in applications for u in a.goal_uids} == {
+        field_of[u] for u in targets
+    }
+    # The jury's scores differ: no two applications tie.
+    summaries = review_summaries([a.pk for a in applications])
+    means = [summaries[a.pk].mean for a in applications]
+    assert len(set(means)) == len(means)
 
 
 def test_the_demo_logins_have_their_roles_and_the_applicant_can_act_now(fund_demo):
@@ -222,9 +265,10 @@ def test_loading_twice_changes_nothing(fund_demo, loaded):
     before = _counts()
     again = load_fund_demo(loaded.council, loaded.plan)
     assert not again.created
-    assert (again.fund, again.call, again.open_call) == (
+    assert (again.fund, again.call, again.review_call, again.open_call) == (
         fund_demo.fund,
         fund_demo.call,
+        fund_demo.review_call,
         fund_demo.open_call,
     )
     assert again.decision == fund_demo.decision
@@ -265,11 +309,11 @@ def test_the_system_records_a_past_submission_only_inside_the_calls_window(fund_
     application.refresh_from_db()
     assert application.state == State.SUBMITTED and application.submitted_at == inside
     assert application.revisions.get().submitted_at == inside
-    # The decided call's applications carry their historic times, inside its window.
-    decided = fund_demo.call
-    for submitted in decided.applications.exclude(state=State.DRAFT):
-        assert decided.opens_at <= submitted.submitted_at <= decided.deadline
-        assert submitted.revisions.get().submitted_at == submitted.submitted_at
+    # The past calls' applications carry their historic times, inside their windows.
+    for past in (fund_demo.call, fund_demo.review_call):
+        for submitted in past.applications.exclude(state=State.DRAFT):
+            assert past.opens_at <= submitted.submitted_at <= past.deadline
+            assert submitted.revisions.get().submitted_at == submitted.submitted_at
 
 
 def test_the_example_pdf_passes_the_upload_check():

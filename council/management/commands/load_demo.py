@@ -33,8 +33,13 @@ class Command(BaseCommand):
             if fund_demo.created:
                 self.stdout.write(
                     f"Loaded {fund_demo.fund.name}: {fund_demo.call.applications.count()} "
-                    f"applications to {fund_demo.call.title}; {fund_demo.open_call.title} is "
-                    "open. Fund logins (password "
+                    f"applications to {fund_demo.call.title}; "
+                    + (
+                        f"{fund_demo.review_call.title} waits for its allocation; "
+                        if fund_demo.review_call
+                        else ""
+                    )
+                    + f"{fund_demo.open_call.title} is open. Fund logins (password "
                     f"{DEMO_PASSWORD!r}): foerderung@teilhabe.example (fund office), "
                     "gutachten1@teilhabe.example and gutachten2@teilhabe.example (jury), "
                     "verein@teilhabe.example (applicant)"
