@@ -15,20 +15,29 @@ per organisation a maximum number of projects and a maximum amount; groups of ca
 that exclude each other; candidates fixed in or out.
 
 An infeasible set of constraints is explained: the program is solved again with a slack
-on every constraint (fixed choices included), minimising the slack; the constraints whose
-slack must be positive are the ones that cannot all hold together.
+on every constraint (fixed choices included), minimising the slack, which names the
+constraints that must give; a deletion filter then narrows all constraints to a set that
+cannot hold together while any smaller part of it can.
+
+The JSON formats of ``docs/allocation.md`` are at the end: the pydantic models of an
+instance (the one validator of the command, the fund office and the JSON API),
+``instance_from_json``, ``result_to_json`` and ``allocate`` (instance in, result out).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Annotated, Any, Literal, Self
 
 import highspy
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 INF = highspy.kHighsInf
 # Below this a funded amount counts as zero (cents).
@@ -224,6 +233,9 @@ def _add_row(h: highspy.Highs, row: _Row, slack: tuple[int, int] | None = None) 
     )
 
 
+# HiGHS's primal solution status when a feasible portfolio was found.
+FEASIBLE = int(highspy.SolutionStatus.kSolutionStatusFeasible)
+
 STATUS = {
     "Optimal": "optimal",
     "Infeasible": "infeasible",
@@ -260,6 +272,17 @@ def solve(instance: Instance, *, time_limit: float = 60.0, gap: float = 1e-4) ->
             conflicts=_conflicts(instance, rows),
         )
     info = h.getInfo()
+    if info.primal_solution_status != FEASIBLE:
+        # Stopped (e.g. by the time limit) before any portfolio was found.
+        bound = info.mip_dual_bound + 0.0
+        return Allocation(
+            status,
+            None,
+            bound if math.isfinite(bound) else None,
+            None,
+            seconds,
+            {cand.id: 0.0 for cand in candidates},
+        )
     values = list(h.getSolution().col_value)
     amounts = {
         cand.id: (round(values[i], 2) if values[n + i] > 0.5 else 0.0)
@@ -271,7 +294,7 @@ def solve(instance: Instance, *, time_limit: float = 60.0, gap: float = 1e-4) ->
     return Allocation(status, objective, bound, relative, seconds, amounts)
 
 
-def _conflicts(instance: Instance, rows: Sequence[_Row]) -> tuple[str, ...]:
+def _slack_names(instance: Instance, rows: Sequence[_Row]) -> tuple[str, ...]:
     """Which constraints must give: minimise the (scaled) slack on every constraint."""
     h = _highs()
     n = _add_structure(h, instance)
@@ -294,6 +317,48 @@ def _conflicts(instance: Instance, rows: Sequence[_Row]) -> tuple[str, ...]:
         row.name
         for k, row in enumerate(rows)
         if values[first + 2 * k] + values[first + 2 * k + 1] > 1e-6
+    )
+
+
+def _feasible(instance: Instance, rows: Sequence[_Row]) -> bool:
+    h = _highs()
+    n = _add_structure(h, instance)
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+    for row in rows:
+        _add_row(h, row)
+    h.run()
+    return STATUS.get(h.modelStatusToString(h.getModelStatus())) != "infeasible"
+
+
+# Up to this many constraints the conflict is narrowed to an irreducible set.
+CONFLICT_ROWS = 80
+
+
+def _conflicts(instance: Instance, rows: Sequence[_Row]) -> tuple[str, ...]:
+    """The constraints that cannot all hold together.
+
+    First the slack solve names those that must give. Then, for instances of up to
+    ``CONFLICT_ROWS`` constraints, a deletion filter narrows all constraints to an
+    irreducible infeasible set: dropping any one of the named constraints makes the rest
+    feasible, so each of them is part of the conflict (the ones that must give first in
+    the list). Larger instances report the slack solve's names only.
+    """
+    giving = _slack_names(instance, rows)
+    if len(rows) > CONFLICT_ROWS:
+        return giving
+    # Try dropping the others first, so the set found contains those that must give.
+    kept = sorted(rows, key=lambda row: row.name in giving)
+    index = 0
+    while index < len(kept):
+        rest = kept[:index] + kept[index + 1 :]
+        if _feasible(instance, rest):
+            index += 1
+        else:
+            kept = rest
+    names = {row.name for row in kept}
+    return (
+        *(name for name in giving if name in names),
+        *(row.name for row in rows if row.name in names and row.name not in giving),
     )
 
 
@@ -335,22 +400,6 @@ def violations(instance: Instance, amounts: dict[str, float], tol: float = 0.01)
         if total < row.lower - tol or total > row.upper + tol:
             broken.append(row.name)
     return broken
-
-
-def candidates_from(rows: Iterable[dict]) -> tuple[Candidate, ...]:  # type: ignore[type-arg]
-    """Candidates from plain dicts (the JSON instance format)."""
-    return tuple(
-        Candidate(
-            id=str(r["id"]),
-            score=float(r["score"]),
-            amount=float(r["amount"]),
-            min_amount=None if r.get("min_amount") is None else float(r["min_amount"]),
-            fields=tuple(r.get("fields", ())),
-            municipalities=tuple(r.get("municipalities", ())),
-            organisation=str(r.get("organisation", "")),
-        )
-        for r in rows
-    )
 
 
 @dataclass(frozen=True)
@@ -416,21 +465,23 @@ def _binding(instance: Instance, amounts: dict[str, float], cid: str) -> tuple[s
     return tuple(names)
 
 
-def _budget_needed(instance: Instance, cid: str, steps: int = 12) -> float | None:
+def _budget_needed(
+    instance: Instance, cid: str, steps: int = 12, *, time_limit: float = 60.0
+) -> float | None:
     """The least budget (to 1 % of the candidate's amount) at which the optimum funds it."""
     budget = instance.constraints.budget
     cand = next(c for c in instance.candidates if c.id == cid)
     if budget is None:
         return None
     high = budget + cand.amount
-    if cid not in solve(_with_budget(instance, high)).funded:
+    if cid not in solve(_with_budget(instance, high), time_limit=time_limit).funded:
         return None
     low = budget
     for _ in range(steps):
         if high - low <= cand.amount / 100:
             break
         middle = (low + high) / 2
-        if cid in solve(_with_budget(instance, middle)).funded:
+        if cid in solve(_with_budget(instance, middle), time_limit=time_limit).funded:
             high = middle
         else:
             low = middle
@@ -438,14 +489,18 @@ def _budget_needed(instance: Instance, cid: str, steps: int = 12) -> float | Non
 
 
 def explain(
-    instance: Instance, result: Allocation, *, budget_search: bool = True
+    instance: Instance,
+    result: Allocation,
+    *,
+    budget_search: bool = True,
+    time_limit: float = 60.0,
 ) -> list[Explanation]:
     """For each candidate: funded or not, what forcing it the other way costs, what binds it."""
     explanations = []
     for cand in instance.candidates:
         amount = result.amounts.get(cand.id, 0.0)
         funded = amount > EPSILON
-        other = solve(_forced(instance, cand.id, into=not funded))
+        other = solve(_forced(instance, cand.id, into=not funded), time_limit=time_limit)
         change = None
         if other.objective is not None and result.objective is not None:
             change = round(result.objective - other.objective, 6)
@@ -458,74 +513,256 @@ def explain(
                 binding=_binding(instance, result.amounts, cand.id),
                 budget_needed=None
                 if funded or not budget_search
-                else _budget_needed(instance, cand.id),
-                conflicts=other.conflicts,
+                else _budget_needed(instance, cand.id, time_limit=time_limit),
+                # The forced choice itself is no reason.
+                conflicts=tuple(
+                    c
+                    for c in other.conflicts
+                    if c not in (f"fixed_in:{cand.id}", f"fixed_out:{cand.id}")
+                ),
             )
         )
     return explanations
 
 
+# The JSON format of docs/allocation.md. These models are the one definition of what an
+# instance may hold: ``instance_from_json`` (the command, the fund office) and the JSON API
+# both validate with them, so both accept and refuse the same instances with the same words.
+
+# Bounds that keep the program's coefficients in a range HiGHS solves reliably.
+MAX_EUROS = 1e12
+MAX_SCORE = 1e6
+MAX_COUNT = 1_000_000
+
+Label = Annotated[str, Strict(), Field(min_length=1)]
+Text = Annotated[str, Strict()]
+Euros = Annotated[float, Strict(), Field(ge=0, le=MAX_EUROS, allow_inf_nan=False)]
+Score = Annotated[float, Strict(), Field(ge=0, le=MAX_SCORE, allow_inf_nan=False)]
+Requested = Annotated[float, Strict(), Field(gt=0, le=MAX_EUROS, allow_inf_nan=False)]
+Part = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
+Count = Annotated[int, Strict(), Field(ge=0, le=MAX_COUNT)]
+
+# Custom errors: "instance" messages follow the place they are found at; "instance_named"
+# messages name their place themselves.
+_HERE, _NAMED = "instance", "instance_named"
+
+
+class _Format(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class AllocationApplication(_Format):
+    """An application as the allocation sees it; other keys (e.g. ``title``) are ignored."""
+
+    id: Label = Field(description="Unique within the instance.")
+    score: Score = Field(description="E.g. the reviews' weighted mean in %.")
+    amount: Requested = Field(description="Requested euros (at least 0.01).")
+    min_amount: Euros | None = Field(
+        None, description="Partial funding down to this; absent or null: all or nothing."
+    )
+    fields: list[Label] = Field([], description="Fields of action it serves (any labels).")
+    municipalities: list[Label] = Field([], description="Municipalities it serves (any labels).")
+    organisation: Text | None = Field(None, description="The applying organisation.")
+
+    @model_validator(mode="after")
+    def _amounts(self) -> Self:
+        if self.amount < 0.01:
+            raise PydanticCustomError(_HERE, "“amount” must be at least one cent (0.01)")
+        if self.min_amount is not None and self.min_amount > self.amount:
+            raise PydanticCustomError(_HERE, "“min_amount” must not be above “amount”")
+        return self
+
+    def candidate(self) -> Candidate:
+        return Candidate(
+            id=self.id,
+            score=self.score,
+            amount=self.amount,
+            min_amount=self.min_amount,
+            fields=tuple(self.fields),
+            municipalities=tuple(self.municipalities),
+            organisation=self.organisation or "",
+        )
+
+
+class FieldShare(_Format):
+    """Minimum and maximum share of the budget (0 to 1) for one field of action."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min: Part = 0.0
+    max: Part = 1.0
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Self:
+        if self.min > self.max:
+            raise PydanticCustomError(_HERE, "“min” must not be above “max”")
+        return self
+
+
+class AllocationConstraints(_Format):
+    """Every constraint is optional; shares are parts of the budget (0 to 1)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    budget: Euros | None = None
+    field_shares: dict[str, FieldShare] | None = None
+    municipality_min_projects: dict[str, Count] | None = None
+    municipality_min_shares: dict[str, Part] | None = None
+    organisation_max_projects: Count | None = None
+    organisation_max_amount: Euros | None = None
+    exclusive: list[list[Label]] | None = Field(
+        None, description="Groups of application ids of which at most one is funded."
+    )
+    fixed_in: list[Label] | None = None
+    fixed_out: list[Label] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(str(k) for k in set(data) - set(cls.model_fields))
+            if unknown:
+                raise PydanticCustomError(
+                    _NAMED, "unknown constraints: {names}", {"names": ", ".join(unknown)}
+                )
+        return data
+
+    def constraints(self) -> Constraints:
+        return Constraints(
+            budget=self.budget,
+            field_shares={k: Share(v.min, v.max) for k, v in (self.field_shares or {}).items()},
+            municipality_min_projects=dict(self.municipality_min_projects or {}),
+            municipality_min_shares=dict(self.municipality_min_shares or {}),
+            organisation_max_projects=self.organisation_max_projects,
+            organisation_max_amount=self.organisation_max_amount,
+            exclusive=tuple(tuple(group) for group in self.exclusive or ()),
+            fixed_in=tuple(self.fixed_in or ()),
+            fixed_out=tuple(self.fixed_out or ()),
+        )
+
+
+class AllocationInstance(_Format):
+    """An allocation instance: the candidates and the constraints (``docs/allocation.md``)."""
+
+    objective: Literal["score", "score_by_amount"] = "score"
+    applications: list[AllocationApplication]
+    constraints: AllocationConstraints | None = None
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Self:
+        ids = Counter(a.id for a in self.applications)
+        twice = sorted(i for i, n in ids.items() if n > 1)
+        if twice:
+            raise PydanticCustomError(
+                _NAMED,
+                "every application needs its own “id” (more than once: {ids})",
+                {"ids": ", ".join(twice[:10])},
+            )
+        return self
+
+    def instance(self) -> Instance:
+        return Instance(
+            tuple(a.candidate() for a in self.applications),
+            self.constraints.constraints() if self.constraints else Constraints(),
+            weight_by_amount=self.objective == "score_by_amount",
+        )
+
+
 class InstanceError(ValueError):
-    """An instance file that cannot be read; the message names the place and the reason."""
+    """An instance that cannot be read; the message names the place and the reason."""
+
+
+_REASONS = {
+    "missing": "is missing",
+    "float_type": "must be a number",
+    "int_type": "must be a whole number",
+    "finite_number": "must be a finite number",
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "extra_forbidden": "is unknown",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+}
+_WHOLE = {"missing", "list_type", "dict_type", "model_type", "model_attributes_type"}
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    return str(value)
+
+
+def _reason(error: ErrorDetails) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "greater_than":
+        return f"must be above {_number(ctx['gt'])}"
+    if kind == "greater_than_equal":
+        return f"must not be below {_number(ctx['ge'])}"
+    if kind == "less_than_equal":
+        return f"must not be above {_number(ctx['le'])}"
+    if kind == "literal_error":
+        return "must be " + re.sub(r"'([^']*)'", r"“\1”", str(ctx["expected"]))
+    message = error["msg"]
+    return _REASONS.get(kind, message[:1].lower() + message[1:])
+
+
+def _place(loc: Sequence[int | str]) -> str:
+    """``application 3: “fields[2]”``, ``“constraints.field_shares.Sport.min”`` (from 1)."""
+    head = ""
+    if len(loc) >= 2 and loc[0] == "applications" and isinstance(loc[1], int):
+        head, loc = f"application {loc[1] + 1}", loc[2:]
+    path = ""
+    for part in loc:
+        path += f"[{part + 1}]" if isinstance(part, int) else f"{'.' if path else ''}{part}"
+    if not path:
+        return head
+    return f"{head}: “{path}”" if head else f"“{path}”"
+
+
+def error_messages(errors: Iterable[ErrorDetails]) -> list[str]:
+    """Pydantic's errors on an instance, each as ``place reason`` in plain words."""
+    messages = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == _NAMED or (not loc and error["type"] == _HERE):
+            messages.append(error["msg"])
+        elif error["type"] == _HERE:
+            messages.append(f"{_place(loc)}: {error['msg']}")
+        elif loc in ((), ("applications",)) and error["type"] in _WHOLE:
+            messages.append("the instance needs a list “applications”")
+        else:
+            messages.append(f"{_place(loc)} {_reason(error)}")
+    return list(dict.fromkeys(messages))
+
+
+def error_text(messages: Sequence[str], most: int = 10) -> str:
+    """The messages in one line; past ``most`` only how many more there are."""
+    text = "; ".join(messages[:most])
+    if len(messages) > most:
+        text += f"; and {len(messages) - most} more"
+    return text
 
 
 def instance_from_json(data: Any) -> Instance:
-    """An instance from the JSON format of ``docs/allocation.md``."""
-    if not isinstance(data, dict) or not isinstance(data.get("applications"), list):
-        raise InstanceError("the instance needs a list “applications”")
-    rows = data["applications"]
-    for number, row in enumerate(rows, start=1):
-        for key in ("id", "score", "amount"):
-            if key not in row:
-                raise InstanceError(f"application {number}: “{key}” is missing")
-        if float(row["amount"]) <= 0:
-            raise InstanceError(f"application {number}: “amount” must be above 0")
-    ids = [str(r["id"]) for r in rows]
-    if len(set(ids)) != len(ids):
-        raise InstanceError("every application needs its own “id”")
-    c = data.get("constraints", {}) or {}
-    known = {
-        "budget",
-        "field_shares",
-        "municipality_min_projects",
-        "municipality_min_shares",
-        "organisation_max_projects",
-        "organisation_max_amount",
-        "exclusive",
-        "fixed_in",
-        "fixed_out",
-    }
-    unknown = set(c) - known
-    if unknown:
-        raise InstanceError(f"unknown constraints: {', '.join(sorted(unknown))}")
-    constraints = Constraints(
-        budget=None if c.get("budget") is None else float(c["budget"]),
-        field_shares={
-            str(k): Share(float(v.get("min", 0)), float(v.get("max", 1)))
-            for k, v in (c.get("field_shares") or {}).items()
-        },
-        municipality_min_projects={
-            str(k): int(v) for k, v in (c.get("municipality_min_projects") or {}).items()
-        },
-        municipality_min_shares={
-            str(k): float(v) for k, v in (c.get("municipality_min_shares") or {}).items()
-        },
-        organisation_max_projects=c.get("organisation_max_projects"),
-        organisation_max_amount=None
-        if c.get("organisation_max_amount") is None
-        else float(c["organisation_max_amount"]),
-        exclusive=tuple(tuple(str(i) for i in group) for group in c.get("exclusive") or ()),
-        fixed_in=tuple(str(i) for i in c.get("fixed_in") or ()),
-        fixed_out=tuple(str(i) for i in c.get("fixed_out") or ()),
-    )
-    return Instance(
-        candidates_from(rows),
-        constraints,
-        weight_by_amount=data.get("objective", "score") == "score_by_amount",
-    )
+    """An instance from the JSON format of ``docs/allocation.md``, or ``InstanceError``."""
+    try:
+        model = AllocationInstance.model_validate(data)
+    except ValidationError as exc:
+        raise InstanceError(error_text(error_messages(exc.errors()))) from exc
+    return model.instance()
 
 
-def result_to_json(instance: Instance, result: Allocation, *, explain_all: bool = True) -> dict:  # type: ignore[type-arg]
+def result_to_json(
+    instance: Instance,
+    result: Allocation,
+    *,
+    explain_all: bool = True,
+    time_limit: float = 60.0,
+) -> dict[str, Any]:
     """The result in the JSON format of ``docs/allocation.md``."""
     line = greedy(instance)
     output: dict[str, Any] = {
@@ -543,5 +780,60 @@ def result_to_json(instance: Instance, result: Allocation, *, explain_all: bool 
         },
     }
     if explain_all and result.status == "optimal":
-        output["explanations"] = [e.__dict__ for e in explain(instance, result)]
+        output["explanations"] = [
+            {k: list(v) if isinstance(v, tuple) else v for k, v in e.__dict__.items()}
+            for e in explain(instance, result, time_limit=time_limit)
+        ]
     return output
+
+
+def allocate(
+    instance: Instance, *, time_limit: float = 60.0, explanations: bool = True
+) -> dict[str, Any]:
+    """Solve and report in the JSON format: what ``manage.py allocate`` and the API answer.
+
+    ``time_limit`` bounds every solve, the explanations' solves included.
+    """
+    result = solve(instance, time_limit=time_limit)
+    return result_to_json(instance, result, explain_all=explanations, time_limit=time_limit)
+
+
+# The result, declared for the API's OpenAPI document (``result_to_json`` writes it).
+
+Status = Literal["optimal", "infeasible", "time limit", "unbounded", "error"]
+
+
+class GreedyResult(BaseModel):
+    amounts: dict[str, float] = Field(description="The funding line's euros per application.")
+    objective: float
+    violations: list[str] = Field(description="The constraints the funding line breaks.")
+
+
+class ExplanationResult(BaseModel):
+    id: str
+    amount: float = Field(description="Funded euros (0: not funded).")
+    full: bool = Field(description="Funded with its whole amount.")
+    change: float | None = Field(
+        description="Objective lost if forced the other way; null if that is impossible."
+    )
+    binding: list[str] = Field(description="The constraints that hold it where it is.")
+    budget_needed: float | None = Field(
+        description="Left out: the least budget at which the optimum funds it."
+    )
+    conflicts: list[str] = Field(description="What forcing it the other way would break.")
+
+
+class AllocationResult(BaseModel):
+    status: Status
+    objective: float | None
+    bound: float | None
+    gap: float | None = Field(description="Relative, 0 to 1.")
+    seconds: float
+    amounts: dict[str, float] = Field(description="Funded euros per application id.")
+    conflicts: list[str] = Field(
+        description="Infeasible: the constraints that cannot all hold together."
+    )
+    greedy: GreedyResult
+    explanations: list[ExplanationResult] | None = Field(
+        None, description="Per application; only if asked for and the status is optimal."
+    )

@@ -777,10 +777,20 @@ class AllocationRun(models.Model):
         blank=True,
         related_name="+",
     )
+    options = models.JSONField(_("settings"), default=dict, blank=True)
     inputs = models.JSONField(_("instance"))
     result = models.JSONField(_("result"))
     status = models.CharField(_("solver status"), max_length=30)
     objective = models.FloatField(_("objective"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("made the recommendation list"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made the recommendation list by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -422,10 +422,16 @@ class DecisionPaperForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, call: Call, applications: list[Application], **kwargs: Any
+        self,
+        *args: Any,
+        call: Call,
+        applications: list[Application],
+        proposed: dict[int, Decimal] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.call = call
+        proposed = proposed or {}
         self.applications = applications
         bodies = Organization.objects.filter(
             body_id=call.fund.body_id,
@@ -437,7 +443,7 @@ class DecisionPaperForm(forms.Form):
         for application in applications:
             self.fields[self.amount_name(application)] = forms.DecimalField(
                 label=f"{application.organisation.name}: {application.title}",
-                initial=application.requested_amount,
+                initial=proposed.get(application.pk, application.requested_amount),
                 max_digits=12,
                 decimal_places=2,
                 min_value=Decimal("0.01"),
@@ -480,3 +486,227 @@ class DecisionPaperForm(forms.Form):
 
     def amounts(self) -> dict[int, Decimal]:
         return {a.pk: self.cleaned_data[self.amount_name(a)] for a in self.applications}
+
+
+# --- allocation --------------------------------------------------------------------
+
+
+def _percent(label: Any, help_text: Any = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+        help_text=help_text,
+    )
+
+
+def _count(label: Any, minimum: int = 1, help_text: Any = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=minimum,
+        max_value=1000,
+        widget=forms.NumberInput(attrs={"size": 4}),
+        help_text=help_text,
+    )
+
+
+class AllocationForm(forms.Form):
+    """The settings of one allocation of a call: budget, objective and the fund's policy.
+
+    ``fields`` are the fields of action the applications serve (titles), ``municipalities``
+    the municipalities they serve, ``applications`` the candidates: each may be fixed in or
+    out, and applications with the same group letter exclude each other.
+    """
+
+    OBJECTIVES = (
+        ("score", _("Scores: the value of a project is its score")),
+        ("score_by_amount", _("Scores weighted by amount: score times the euros funded")),
+    )
+    FIX = (("", _("as the optimum decides")), ("in", _("fixed in")), ("out", _("fixed out")))
+
+    budget = forms.DecimalField(
+        label=_("Budget (€)"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=MoneyInput(),
+    )
+    objective = forms.ChoiceField(
+        label=_("Value of the portfolio"),
+        choices=OBJECTIVES,
+        initial="score",
+        widget=forms.RadioSelect,
+    )
+    partial_floor = _percent(
+        _("Partial funding down to (% of the request)"),
+        _("Empty: every project is funded in full or not at all."),
+    )
+    min_projects_each = _count(
+        _("Projects per municipality"),
+        help_text=_("At least this many funded projects in every municipality that applied."),
+    )
+    population_share = _percent(
+        _("Share by population (% of the budget)"),
+        _(
+            "At least this part of the budget goes to the municipalities that applied, "
+            "each in proportion to its population."
+        ),
+    )
+    organisation_max_projects = _count(_("Projects per organisation at most"))
+    organisation_max_amount = forms.DecimalField(
+        label=_("Money per organisation at most (€)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=MoneyInput(),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        fields: list[str],
+        municipalities: list[Any],
+        applications: list[Application],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.field_titles = fields
+        self.municipalities = municipalities
+        self.applications = applications
+        for index, title in enumerate(fields):
+            self.fields[f"field_{index}_min"] = _percent(
+                _("Minimum share of “%(title)s” (%%)") % {"title": title}
+            )
+            self.fields[f"field_{index}_max"] = _percent(
+                _("Maximum share of “%(title)s” (%%)") % {"title": title}
+            )
+        for municipality in municipalities:
+            self.fields[f"municipality_{municipality.key}"] = _count(municipality.name, minimum=0)
+        for application in applications:
+            self.fields[f"fix_{application.pk}"] = forms.ChoiceField(
+                label=_("Fix “%(title)s”") % {"title": application.title},
+                choices=self.FIX,
+                required=False,
+            )
+            self.fields[f"group_{application.pk}"] = forms.CharField(
+                label=_("Exclusion group of “%(title)s”") % {"title": application.title},
+                max_length=20,
+                required=False,
+                widget=forms.TextInput(attrs={"size": 4}),
+            )
+
+    def field_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [
+            (title, self[f"field_{i}_min"], self[f"field_{i}_max"])
+            for i, title in enumerate(self.field_titles)
+        ]
+
+    def municipality_fields(self) -> list[forms.BoundField]:
+        return [self[f"municipality_{m.key}"] for m in self.municipalities]
+
+    def application_rows(self) -> list[tuple[Application, forms.BoundField, forms.BoundField]]:
+        return [(a, self[f"fix_{a.pk}"], self[f"group_{a.pk}"]) for a in self.applications]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for index, title in enumerate(self.field_titles):
+            low, high = data.get(f"field_{index}_min"), data.get(f"field_{index}_max")
+            if low is not None and high is not None and low > high:
+                self.add_error(
+                    f"field_{index}_min",
+                    _("The minimum share of “%(title)s” lies above its maximum.")
+                    % {"title": title},
+                )
+        groups: dict[str, list[Application]] = {}
+        for application in self.applications:
+            label = (data.get(f"group_{application.pk}") or "").strip().upper()
+            if label:
+                groups.setdefault(label, []).append(application)
+        for label, members in groups.items():
+            if len(members) == 1:
+                self.add_error(
+                    f"group_{members[0].pk}",
+                    _(
+                        "Group “%(label)s” has only this application; give another one the same "
+                        "letter, or leave it empty."
+                    )
+                    % {"label": label},
+                )
+        self.groups = [tuple(a.pk for a in members) for _l, members in sorted(groups.items())]
+        return data
+
+    def settings(self) -> Any:
+        """The valid form as ``fund.services.AllocationSettings``."""
+        from fund.services import AllocationSettings
+
+        data = self.cleaned_data
+        fixed = {a.pk: data.get(f"fix_{a.pk}") for a in self.applications}
+        return AllocationSettings(
+            budget=data["budget"],
+            by_amount=data["objective"] == "score_by_amount",
+            partial_floor=data.get("partial_floor"),
+            field_shares={
+                title: (data.get(f"field_{i}_min"), data.get(f"field_{i}_max"))
+                for i, title in enumerate(self.field_titles)
+                if data.get(f"field_{i}_min") is not None or data.get(f"field_{i}_max") is not None
+            },
+            min_projects_each=data.get("min_projects_each"),
+            municipality_min_projects={
+                m.key: data[f"municipality_{m.key}"]
+                for m in self.municipalities
+                if data.get(f"municipality_{m.key}")
+            },
+            population_share=data.get("population_share"),
+            organisation_max_projects=data.get("organisation_max_projects"),
+            organisation_max_amount=data.get("organisation_max_amount"),
+            exclusive=tuple(self.groups),
+            fixed_in=tuple(pk for pk, how in fixed.items() if how == "in"),
+            fixed_out=tuple(pk for pk, how in fixed.items() if how == "out"),
+        )
+
+    @classmethod
+    def data_from(
+        cls, settings: Any, *, fields: list[str], applications: list[Application]
+    ) -> dict[str, Any]:
+        """Form data that shows ``settings`` again (for a saved run's "open these settings")."""
+
+        def number(value: Any) -> str:
+            return "" if value is None else number_format(value, use_l10n=True)
+
+        data: dict[str, Any] = {
+            "budget": number(settings.budget),
+            "objective": "score_by_amount" if settings.by_amount else "score",
+            "partial_floor": number(settings.partial_floor),
+            "min_projects_each": settings.min_projects_each or "",
+            "population_share": number(settings.population_share),
+            "organisation_max_projects": settings.organisation_max_projects or "",
+            "organisation_max_amount": number(settings.organisation_max_amount),
+        }
+        for index, title in enumerate(fields):
+            low, high = settings.field_shares.get(title, (None, None))
+            data[f"field_{index}_min"], data[f"field_{index}_max"] = number(low), number(high)
+        for key, count in settings.municipality_min_projects.items():
+            data[f"municipality_{key}"] = count
+        for pk in settings.fixed_in:
+            data[f"fix_{pk}"] = "in"
+        for pk in settings.fixed_out:
+            data[f"fix_{pk}"] = "out"
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        for number_, group in enumerate(settings.exclusive):
+            for pk in group:
+                data[f"group_{pk}"] = letters[number_ % 26] + ("" if number_ < 26 else str(number_))
+        known = {str(a.pk) for a in applications}
+        return {
+            k: v
+            for k, v in data.items()
+            if not k.startswith(("fix_", "group_")) or k.split("_")[1] in known
+        }

@@ -554,7 +554,12 @@ def _decision_papers(call: Call) -> list[DecisionPaper]:
 def decision_paper(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call.objects.select_related("fund"), pk=pk)
     candidates = list(services.paper_candidates(call).select_related("organisation"))
-    form = DecisionPaperForm(_posted(request), call=call, applications=candidates)
+    form = DecisionPaperForm(
+        _posted(request),
+        call=call,
+        applications=candidates,
+        proposed=services.recommended_amounts(call),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

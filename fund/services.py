@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -1122,22 +1123,107 @@ def on_council_decision(consultation: Any) -> None:
 ALLOCATABLE = (State.IN_REVIEW, State.RECOMMENDED, State.NOT_RECOMMENDED)
 
 
+@dataclass(frozen=True)
+class AllocationSettings:
+    """What a fund officer sets for one allocation of a call; every part is optional.
+
+    Percentages are parts of the budget (0–100), amounts euros, applications their numbers.
+    ``partial_floor``: every request may be cut down to this percentage of it (none: all or
+    nothing). ``population_share``: this part of the budget goes at least to the
+    municipalities that applications serve, each in proportion to its population.
+    ``min_projects_each``: every municipality an application serves gets at least this many
+    funded projects.
+    """
+
+    budget: Decimal | None = None
+    by_amount: bool = False
+    partial_floor: Decimal | None = None
+    field_shares: Mapping[str, tuple[Decimal | None, Decimal | None]] = field(default_factory=dict)
+    min_projects_each: int | None = None
+    municipality_min_projects: Mapping[str, int] = field(default_factory=dict)
+    population_share: Decimal | None = None
+    organisation_max_projects: int | None = None
+    organisation_max_amount: Decimal | None = None
+    exclusive: tuple[tuple[int, ...], ...] = ()
+    fixed_in: tuple[int, ...] = ()
+    fixed_out: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The settings as JSON (saved with a run, read back by ``from_json``)."""
+        return {
+            "budget": _num(self.budget),
+            "by_amount": self.by_amount,
+            "partial_floor": _num(self.partial_floor),
+            "field_shares": {
+                k: [_num(low), _num(high)] for k, (low, high) in self.field_shares.items()
+            },
+            "min_projects_each": self.min_projects_each,
+            "municipality_min_projects": dict(self.municipality_min_projects),
+            "population_share": _num(self.population_share),
+            "organisation_max_projects": self.organisation_max_projects,
+            "organisation_max_amount": _num(self.organisation_max_amount),
+            "exclusive": [list(group) for group in self.exclusive],
+            "fixed_in": list(self.fixed_in),
+            "fixed_out": list(self.fixed_out),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AllocationSettings:
+        def dec(value: Any) -> Decimal | None:
+            return None if value is None else Decimal(str(value))
+
+        return cls(
+            budget=dec(data.get("budget")),
+            by_amount=bool(data.get("by_amount")),
+            partial_floor=dec(data.get("partial_floor")),
+            field_shares={
+                k: (dec(low), dec(high)) for k, (low, high) in data.get("field_shares", {}).items()
+            },
+            min_projects_each=data.get("min_projects_each"),
+            municipality_min_projects=dict(data.get("municipality_min_projects", {})),
+            population_share=dec(data.get("population_share")),
+            organisation_max_projects=data.get("organisation_max_projects"),
+            organisation_max_amount=dec(data.get("organisation_max_amount")),
+            exclusive=tuple(tuple(group) for group in data.get("exclusive", ())),
+            fixed_in=tuple(data.get("fixed_in", ())),
+            fixed_out=tuple(data.get("fixed_out", ())),
+        )
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def allocation_candidates(call: Call) -> list[Application]:
+    """The call's applications that passed review and wait for a decision, by number."""
+    return list(
+        call.applications.filter(state__in=ALLOCATABLE)
+        .select_related("organisation")
+        .prefetch_related("municipalities")
+        .order_by("pk")
+    )
+
+
 def allocation_instance(
-    call: Call, constraints: dict[str, Any], *, by_amount: bool = False
+    call: Call,
+    constraints: dict[str, Any] | None = None,
+    *,
+    by_amount: bool = False,
+    settings: AllocationSettings | None = None,
 ) -> dict[str, Any]:
     """The call's reviewed applications as an allocation instance (``docs/allocation.md``).
 
     Score: the reviews' weighted mean in %; fields: the fields of action of the plan goals
-    the application serves (version in force); municipalities: official keys.
+    the application serves (version in force); municipalities: official keys. The budget is
+    what the call has left unless the settings name one; ``constraints`` (in the JSON
+    format) are added to those the settings give.
     """
+    from core.models import Municipality
     from fund.selectors import review_summaries
     from plan.models import Goal, PlanVersion
 
-    applications = list(
-        call.applications.filter(state__in=ALLOCATABLE)
-        .prefetch_related("municipalities")
-        .order_by("pk")
-    )
+    settings = settings or AllocationSettings(by_amount=by_amount)
+    applications = allocation_candidates(call)
     summaries = review_summaries([a.pk for a in applications])
     uids = {uid for a in applications for uid in a.goal_uids}
     field_of = dict(
@@ -1145,25 +1231,69 @@ def allocation_instance(
             "uid", "field__title"
         )
     )
-    rows = []
+    floor = settings.partial_floor
+    rows: list[dict[str, Any]] = []
     for a in applications:
         summary = summaries.get(a.pk)
+        amount = float(a.requested_amount)
         rows.append(
             {
                 "id": str(a.pk),
                 "title": a.title,
                 "score": float(summary.mean) if summary and summary.mean is not None else 0.0,
-                "amount": float(a.requested_amount),
-                "min_amount": None,
+                "amount": amount,
+                "min_amount": None if floor is None else round(amount * float(floor) / 100, 2),
                 "fields": sorted({field_of[u] for u in map(_uuid, a.goal_uids) if u in field_of}),
                 "municipalities": sorted(m.key for m in a.municipalities.all()),
                 "organisation": str(a.organisation_id),
             }
         )
+    served = sorted({key for row in rows for key in row["municipalities"]})
+    built: dict[str, Any] = {
+        "budget": float(
+            settings.budget if settings.budget is not None else call.budget - committed(call)
+        )
+    }
+    shares = {
+        title: {
+            **({"min": float(low) / 100} if low is not None else {}),
+            **({"max": float(high) / 100} if high is not None else {}),
+        }
+        for title, (low, high) in settings.field_shares.items()
+        if low is not None or high is not None
+    }
+    if shares:
+        built["field_shares"] = shares
+    projects = {key: settings.min_projects_each for key in served if settings.min_projects_each}
+    projects.update({k: v for k, v in settings.municipality_min_projects.items() if v})
+    if projects:
+        built["municipality_min_projects"] = dict(sorted(projects.items()))
+    if settings.population_share:
+        population: dict[str, int] = {
+            key: people or 0
+            for key, people in Municipality.objects.filter(
+                key__in=served, population__isnull=False
+            ).values_list("key", "population")
+        }
+        total = sum(population.values())
+        if total:
+            part = float(settings.population_share) / 100
+            built["municipality_min_shares"] = {
+                key: round(part * people / total, 6) for key, people in sorted(population.items())
+            }
+    for name in ("organisation_max_projects", "organisation_max_amount"):
+        limit = getattr(settings, name)
+        if limit is not None:
+            built[name] = _num(limit) if isinstance(limit, Decimal) else limit
+    for name in ("fixed_in", "fixed_out"):
+        if getattr(settings, name):
+            built[name] = [str(pk) for pk in getattr(settings, name)]
+    if settings.exclusive:
+        built["exclusive"] = [[str(pk) for pk in group] for group in settings.exclusive]
     return {
-        "objective": "score_by_amount" if by_amount else "score",
+        "objective": "score_by_amount" if settings.by_amount else "score",
         "applications": rows,
-        "constraints": {"budget": float(call.budget - committed(call)), **constraints},
+        "constraints": {**built, **(constraints or {})},
     }
 
 
@@ -1176,27 +1306,125 @@ def _uuid(value: Any) -> Any:
         return value
 
 
-@transaction.atomic
-def allocation_run_create(
-    *, call: Call, by: Any, constraints: dict[str, Any] | None = None, by_amount: bool = False
-) -> AllocationRun:
-    """Solve the call's allocation now and save inputs and result (fund officers only)."""
-    from fund.allocation import InstanceError, instance_from_json, result_to_json, solve
+def allocation_solve(
+    call: Call,
+    settings: AllocationSettings | None = None,
+    *,
+    constraints: dict[str, Any] | None = None,
+    by_amount: bool = False,
+    explanations: bool = True,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Solve the call's allocation as it stands now: the instance and the result (JSON).
 
-    if by is not None and not has_role(by, Role.FUND_OFFICER):
-        raise PermissionDenied(_("Only fund officers run the allocation."))
-    data = allocation_instance(call, constraints or {}, by_amount=by_amount)
+    Writes nothing; ``allocation_run_create`` saves what this returns.
+    """
+    from fund.allocation import InstanceError, allocate, instance_from_json
+
+    data = allocation_instance(call, constraints, by_amount=by_amount, settings=settings)
     try:
         instance = instance_from_json(data)
     except InstanceError as exc:
         raise FundError(str(exc)) from exc
-    result = solve(instance)
+    return data, allocate(instance, explanations=explanations)
+
+
+def _officer(by: Any, message: str) -> None:
+    if by is not None and not has_role(by, Role.FUND_OFFICER):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def allocation_run_create(
+    *,
+    call: Call,
+    by: Any,
+    constraints: dict[str, Any] | None = None,
+    by_amount: bool = False,
+    settings: AllocationSettings | None = None,
+) -> AllocationRun:
+    """Solve the call's allocation now and save inputs and result (fund officers only)."""
+    _officer(by, _("Only fund officers run the allocation."))
+    settings = settings or AllocationSettings(by_amount=by_amount)
+    data, result = allocation_solve(call, settings, constraints=constraints)
     run = AllocationRun(
         call=call,
         created_by=_person(by),
+        options=settings.to_json(),
         inputs=data,
-        result=result_to_json(instance, result),
-        status=result.status,
-        objective=result.objective,
+        result=result,
+        status=result["status"],
+        objective=result["objective"],
     )
     return audited_save(run, by=by)  # type: ignore[return-value]
+
+
+def allocation_run_problems(run: AllocationRun) -> list[str]:
+    """Why the run can no longer become the recommendation list (empty: it can)."""
+    if run.status != "optimal":
+        return [_("Only an optimal run can become the recommendation list.")]
+    if run.applied_at is not None:
+        return [_("This run is the recommendation list already.")]
+    now = allocation_instance(run.call, settings=AllocationSettings.from_json(run.options))
+    problems = []
+    before = {a["id"]: a for a in run.inputs["applications"]}
+    current = {a["id"]: a for a in now["applications"]}
+    if set(before) != set(current):
+        problems.append(_("Applications have entered or left review since this run."))
+    elif any(
+        (before[k]["score"], before[k]["amount"]) != (current[k]["score"], current[k]["amount"])
+        for k in before
+    ):
+        problems.append(_("Reviews or requested amounts have changed since this run."))
+    funded = sum(run.result["amounts"].values())
+    left = float(run.call.budget - committed(run.call))
+    if funded > left + 0.005:
+        problems.append(
+            _("The portfolio needs %(funded)s €, but the call has only %(left)s € left.")
+            % {"funded": f"{funded:.2f}", "left": f"{left:.2f}"}
+        )
+    return problems
+
+
+def run_amounts(run: AllocationRun) -> dict[int, Decimal]:
+    """The run's funded amount per application, in whole euros (cut amounts rounded down)."""
+    return {
+        int(pk): Decimal(math.floor(amount + 0.005))
+        for pk, amount in run.result["amounts"].items()
+        if amount > 0.005
+    }
+
+
+@transaction.atomic
+def allocation_run_apply(*, run: AllocationRun, by: Any) -> AllocationRun:
+    """Make the run the call's recommendation list.
+
+    Every application it funds is recommended, every other one not recommended (each a
+    workflow step with the run named in its note); the decision paper then proposes the
+    run's amounts. Refused when the run is out of date: applications, reviews or the money
+    left changed since it was solved.
+    """
+    _officer(by, _("Only fund officers decide the recommendation list."))
+    Call.objects.select_for_update().filter(pk=run.call_id).first()
+    run = AllocationRun.objects.select_for_update().select_related("call").get(pk=run.pk)
+    problems = allocation_run_problems(run)
+    if problems:
+        raise FundError([*problems, _("Calculate the allocation again.")])
+    amounts = run_amounts(run)
+    note = _("Allocation run of %(date)s") % {
+        "date": timezone.localtime(run.created).strftime("%d.%m.%Y %H:%M")
+    }
+    for application in allocation_candidates(run.call):
+        funded = application.pk in amounts
+        if funded and application.state != State.RECOMMENDED:
+            application_transition(application=application, name="recommend", by=by, note=note)
+        elif not funded and application.state != State.NOT_RECOMMENDED:
+            application_transition(application=application, name="not_recommend", by=by, note=note)
+    run.applied_at = timezone.now()
+    run.applied_by = _person(by)
+    return audited_save(run, by=by)  # type: ignore[return-value]
+
+
+def recommended_amounts(call: Call) -> dict[int, Decimal]:
+    """The amounts of the call's recommendation list, if a run became it (else empty)."""
+    run = call.allocation_runs.filter(applied_at__isnull=False).order_by("-applied_at").first()
+    return run_amounts(run) if run is not None else {}

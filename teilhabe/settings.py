@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # its templates and static files: Swagger UI at /api/docs without a CDN
     "core",
     "council",
     "plan",

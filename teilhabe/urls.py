@@ -7,9 +7,11 @@ from django.views.i18n import set_language
 
 from core import views as core_views
 from council import feeds
+from teilhabe.api import api
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("oparl/v1.1/", include("council.oparl.urls")),
     path("calendar.ics", feeds.calendar_all, name="calendar"),
