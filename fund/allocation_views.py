@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.http import is_htmx
 from core.models import Municipality
 from fund import services
 from fund.allocation_report import Names, report
@@ -67,10 +68,6 @@ class _Setup:
         return urlencode({k: v for k, v in data.items() if v not in ("", None)})
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 @office_page
 @require_safe
 def allocation(request: HttpRequest, pk: int) -> HttpResponse:
@@ -85,7 +82,7 @@ def allocation(request: HttpRequest, pk: int) -> HttpResponse:
         inputs, result = services.allocation_solve(call, settings)
         context["report"] = report(inputs, result, setup.names)
         context["query"] = setup.query(settings)
-    template = "fund/office/_allocation.html" if _is_htmx(request) else None
+    template = "fund/office/_allocation.html" if is_htmx(request) else None
     if template is None:
         context["runs"] = call.allocation_runs.select_related("created_by", "applied_by")[:10]
     response = render(request, template or "fund/office/allocation.html", context)

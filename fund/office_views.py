@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import services as core_services
 from core.forms import add_service_errors
+from core.http import posted
 from core.models import Organisation, OrganisationMembership
 from council.models import Consultation
 from fund import policies, selectors, services, workflow
@@ -77,10 +78,6 @@ def office_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _reverse_or_none(name: str, *args: Any) -> str | None:
@@ -163,7 +160,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @office_page
 @require_http_methods(["GET", "POST"])
 def call_create(request: HttpRequest) -> HttpResponse:
-    data = _posted(request)
+    data = posted(request)
     funds = list(Fund.objects.all()[:2])
     initial = {"fund": funds[0].pk} if len(funds) == 1 else {}
     form = CallForm(data, initial=initial)
@@ -555,7 +552,7 @@ def decision_paper(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call.objects.select_related("fund"), pk=pk)
     candidates = list(services.paper_candidates(call).select_related("organisation"))
     form = DecisionPaperForm(
-        _posted(request),
+        posted(request),
         call=call,
         applications=candidates,
         proposed=services.recommended_amounts(call),

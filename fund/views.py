@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import services as core_services
 from core.forms import add_service_errors
+from core.http import posted
 from core.models import Organisation
 from fund import notice, policies, selectors, services, workflow
 from fund.forms import (
@@ -43,10 +44,6 @@ from fund.forms import (
 )
 from fund.models import Application, Attachment, Call, CostLine, Fund, Grant, Inquiry
 from fund.workflow import Actor, State
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _files(request: HttpRequest) -> Any:
@@ -137,8 +134,8 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 def organisation_register(request: HttpRequest) -> HttpResponse:
     """Register an organisation; a visitor without an account creates one at once."""
     signed_in = request.user.is_authenticated
-    form = OrganisationForm(_posted(request), prefix="org")
-    account = None if signed_in else AccountForm(_posted(request), prefix="account")
+    form = OrganisationForm(posted(request), prefix="org")
+    account = None if signed_in else AccountForm(posted(request), prefix="account")
     if request.method == "POST" and form.is_valid() and (account is None or account.is_valid()):
         details = {k: v for k, v in form.cleaned_data.items()}
         try:
@@ -175,7 +172,7 @@ def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
         Organisation.objects.filter(memberships__user=request.user.pk).distinct(), pk=pk
     )
     may_add = core_services.is_representative(request.user, organisation)
-    form = MemberForm(_posted(request))
+    form = MemberForm(posted(request))
     if request.method == "POST":
         if not may_add:
             raise PermissionDenied
@@ -237,7 +234,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
-    form = NewApplicationForm(_posted(request), user=request.user)
+    form = NewApplicationForm(posted(request), user=request.user)
     if not form.fields["organisation"].queryset.exists():  # type: ignore[attr-defined]
         messages.info(request, _("Register your organisation first; then you can apply."))
         return redirect("fund:organisation_register")
@@ -334,15 +331,15 @@ def application_edit(request: HttpRequest, application: Application) -> HttpResp
         return redirect(_detail_url(application))
     call = application.call
     goals = selectors.call_plan_items(call).goals
-    form = ApplicationForm(_posted(request), instance=application, goals=goals)
+    form = ApplicationForm(posted(request), instance=application, goals=goals)
     initial_costs = [
         {"category": c.category, "description": c.description, "amount": c.amount}
         for c in application.costs.all()
     ]
-    costs = CostLineFormSet(_posted(request), initial=initial_costs, prefix="costs")
+    costs = CostLineFormSet(posted(request), initial=initial_costs, prefix="costs")
     questions = list(call.questions.all())
     answers = AnswersForm(
-        _posted(request),
+        posted(request),
         _files(request),
         questions=questions,
         answers=_answers(application),
@@ -389,7 +386,7 @@ def application_edit(request: HttpRequest, application: Application) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def application_attachments(request: HttpRequest, application: Application) -> HttpResponse:
     editable = application.state in workflow.EDITABLE
-    form = AttachmentForm(_posted(request), _files(request))
+    form = AttachmentForm(posted(request), _files(request))
     if request.method == "POST" and editable and form.is_valid():
         try:
             services.attachment_add(
@@ -507,7 +504,7 @@ def _grant(application: Application) -> Grant:
 @require_http_methods(["GET", "POST"])
 def payment_request(request: HttpRequest, application: Application) -> HttpResponse:
     grant = _grant(application)
-    form = PaymentRequestForm(_posted(request))
+    form = PaymentRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.payment_request(
@@ -547,7 +544,7 @@ def _categories(application: Application) -> list[tuple[str, Any, Decimal]]:
 @require_http_methods(["GET", "POST"])
 def proof_submit(request: HttpRequest, application: Application) -> HttpResponse:
     grant = _grant(application)
-    form = ProofForm(_posted(request), categories=_categories(application))
+    form = ProofForm(posted(request), categories=_categories(application))
     if request.method == "POST" and form.is_valid():
         try:
             services.proof_submit(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.forms import add_service_errors
+from core.http import is_htmx, posted
 from plan import policies, selectors, services
 from plan.edit_forms import (
     ITEM_FORMS,
@@ -73,14 +74,6 @@ MOVABLE = (GOAL, MEASURE)
 
 
 # --- helpers -----------------------------------------------------------------------
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _reverse_or_none(name: str, *args: Any) -> str | None:
@@ -189,7 +182,7 @@ def version_start(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan, slug=slug)
     if not policies.can_start_draft(request.user, plan):
         raise PermissionDenied
-    form = VersionStartForm(_posted(request), user=request.user)
+    form = VersionStartForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -228,7 +221,7 @@ def version_start(request: HttpRequest, slug: str) -> HttpResponse:
 @editor_page
 @require_http_methods(["GET", "POST"])
 def workspace(request: HttpRequest, version: PlanVersion) -> HttpResponse:
-    form = VersionForm(_posted(request), instance=version, user=request.user)
+    form = VersionForm(posted(request), instance=version, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -319,7 +312,7 @@ def version_discard(request: HttpRequest, version: PlanVersion) -> HttpResponse:
 @editor_page
 @require_http_methods(["GET", "POST"])
 def version_adopt(request: HttpRequest, version: PlanVersion) -> HttpResponse:
-    form = AdoptForm(_posted(request), user=request.user)
+    form = AdoptForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         paper = form.cleaned_data["paper"]
         try:
@@ -357,7 +350,7 @@ def version_adopt(request: HttpRequest, version: PlanVersion) -> HttpResponse:
 def item_create(request: HttpRequest, version: PlanVersion, kind: str) -> HttpResponse:
     form_class = ITEM_FORMS[kind]
     form = form_class(
-        _posted(request),
+        posted(request),
         instance=MODELS[kind](version=version),
         version=version,
         initial=_preselected(version, kind, request.GET),
@@ -386,12 +379,12 @@ def item_create(request: HttpRequest, version: PlanVersion, kind: str) -> HttpRe
 def item_edit(request: HttpRequest, version: PlanVersion, kind: str, uid: UUID) -> HttpResponse:
     """The item's form; with htmx the form or the item's row, for editing in place."""
     item = _item(version, kind, uid)
-    htmx = _is_htmx(request)
+    htmx = is_htmx(request)
     if htmx and request.method == "GET" and request.GET.get("row"):
         return _row_response(request, version, kind, item)
     # Ids of its own, so the form can sit in the workspace next to other forms.
     form = ITEM_FORMS[kind](
-        _posted(request), instance=item, version=version, auto_id=f"id_{item.uid.hex}_%s"
+        posted(request), instance=item, version=version, auto_id=f"id_{item.uid.hex}_%s"
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -474,7 +467,7 @@ def item_move(request: HttpRequest, version: PlanVersion, kind: str, uid: UUID) 
         raise Http404
     item = _item(version, kind, uid)
     initial = {"field": item.field_id, "parent": getattr(item, "parent_id", None)}
-    form = MoveForm(_posted(request), item=item, initial=initial)
+    form = MoveForm(posted(request), item=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.item_move(
@@ -534,7 +527,7 @@ def status_report_create(request: HttpRequest, slug: str, number: int, uid: UUID
     measure = _item(version, MEASURE, uid)
     if not policies.can_write_status_report(request.user, measure):
         raise PermissionDenied
-    form = StatusReportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = StatusReportForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -117,8 +117,9 @@ def test_the_register_carries_population_and_refuses_a_bad_one(db, tmp_path):
         encoding="utf-8",
     )
     before = Municipality.objects.get(key="03241001").population
-    with translation.override("en"), pytest.raises(
-        CommandError, match="2: the population must be a whole number"
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="2: the population must be a whole number"),
     ):
         call_command("import_municipalities", str(bad))
     assert Municipality.objects.get(key="03241001").population == before
