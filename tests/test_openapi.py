@@ -132,7 +132,22 @@ BOUNDED = hypothesis_settings(
 
 @pytest.fixture
 def wsgi_app():
-    return get_wsgi_application()
+    """The WSGI application, keeping the test's database connection open.
+
+    At the end of every request Django closes the database connection; inside a test's
+    transaction that would end it (on PostgreSQL the next query fails). The test client
+    switches this off the same way.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def _session(user):
