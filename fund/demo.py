@@ -573,7 +573,8 @@ class _Loader:
                 services.payment_mark_paid(payment=payment, by=self.officer)
 
     def prove(self, application: Application, spec: dict[str, Any]) -> None:
-        """The proof of use: the actual figures as listed, otherwise exactly as planned."""
+        """The proof of use: the actual figures as listed, otherwise exactly as planned, and
+        the participants reached as listed (``[municipality key, target group, number]``)."""
         proof = spec["proof"]
         planned: dict[str, Decimal] = {}
         for category, _description, amount in spec["costs"]:
@@ -588,6 +589,10 @@ class _Loader:
             actual_costs=actual,
             actual_own_contribution=_money(proof.get("own", spec["own"])),
             actual_third_party_funds=_money(proof.get("third", spec["third"])),
+            reach=[
+                services.ReachSpec(self.municipalities[key], TargetGroup(group).value, number)
+                for key, group, number in proof.get("reach", [])
+            ],
         )
 
     def check_proof(self, application: Application, spec: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput
 from core.models import Municipality, Organisation, OrganisationMembership, User
 from fund.models import Application, CostLine, Question, TargetGroup
-from fund.services import CostSpec
+from fund.services import CostSpec, ReachSpec
 from plan.models import Goal
 
 
@@ -339,3 +339,98 @@ class ProofForm(forms.Form):
         return {
             code: self.cleaned_data[f"cost_{code}"] for code, _label, _planned in self.categories
         }
+
+
+class ReachForm(forms.Form):
+    """One row of the reach: participants in one municipality and one target group.
+
+    An empty row is left out; a row begun needs all three fields.
+    """
+
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        to_field_name="key",
+        empty_label="—",
+        error_messages={"required": _("Choose the municipality.")},
+    )
+    target_group = forms.ChoiceField(
+        label=_("Target group"), error_messages={"required": _("Choose the target group.")}
+    )
+    participants = forms.IntegerField(
+        label=_("Participants"),
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={"required": _("Give the number of participants.")},
+    )
+
+    def __init__(
+        self, *args: Any, municipalities: Any, target_groups: list[tuple[str, Any]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        municipality = self.fields["municipality"]
+        assert isinstance(municipality, forms.ModelChoiceField)
+        municipality.queryset = municipalities
+        group = self.fields["target_group"]
+        assert isinstance(group, forms.ChoiceField)
+        group.choices = [("", "—"), *target_groups]
+
+
+class BaseReachFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[tuple[int, str]] = set()
+        for row in self.filled():
+            key = (row.cleaned_data["municipality"].pk, row.cleaned_data["target_group"])
+            if key in seen:
+                row.add_error(
+                    "target_group",
+                    _("This municipality and target group are given in a row above already."),
+                )
+            seen.add(key)
+
+    def filled(self) -> list[forms.Form]:
+        return [f for f in self.forms if f.has_changed()]
+
+    def specs(self) -> list[ReachSpec]:
+        return [
+            ReachSpec(
+                municipality=f.cleaned_data["municipality"],
+                target_group=f.cleaned_data["target_group"],
+                participants=f.cleaned_data["participants"],
+            )
+            for f in self.filled()
+        ]
+
+
+# At most this many empty rows: enough for the usual project, no JavaScript needed.
+REACH_ROWS = 8
+
+
+def reach_formset(data: Any, *, application: Application) -> BaseReachFormSet:
+    """The reach rows of the proof form, limited to the application's municipalities (all of
+    the region if it named none) and its target groups; one row per possible pair, up to
+    ``REACH_ROWS``. A post without the rows (a page from before they existed) gives none."""
+    municipalities = application.municipalities.order_by("name")
+    if not municipalities.exists():
+        municipalities = Municipality.objects.order_by("name")
+    named = set(application.target_groups or [])
+    groups = [(code, label) for code, label in TargetGroup.choices if code in named]
+    pairs = municipalities.count() * len(groups)
+    formset_class = forms.formset_factory(
+        ReachForm,
+        formset=BaseReachFormSet,
+        extra=min(pairs, REACH_ROWS),
+        max_num=max(pairs, 1),
+        validate_max=True,
+    )
+    prefix = "reach"
+    bound = data is not None and f"{prefix}-TOTAL_FORMS" in data
+    formset = formset_class(
+        data if bound else None,
+        prefix=prefix,
+        form_kwargs={"municipalities": municipalities, "target_groups": groups},
+    )
+    assert isinstance(formset, BaseReachFormSet)
+    return formset

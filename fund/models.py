@@ -721,6 +721,37 @@ class ActualCost(models.Model):
         return f"{self.get_category_display()}: {self.amount} €"
 
 
+class Reach(models.Model):
+    """Participants a funded project reached in one municipality and one target group, as
+    the proof of use reports them; the monitoring sums them up."""
+
+    proof = models.ForeignKey(
+        ProofOfUse, verbose_name=_("proof of use"), on_delete=models.CASCADE, related_name="reach"
+    )
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="fund_reach",
+    )
+    target_group = models.CharField(_("target group"), max_length=20, choices=TargetGroup.choices)
+    participants = models.PositiveIntegerField(_("participants"), validators=[MinValueValidator(1)])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("participants reached")
+        verbose_name_plural = _("participants reached")
+        ordering = ["proof", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proof", "municipality", "target_group"], name="fund_reach_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}, {self.get_target_group_display()}: {self.participants}"
+
+
 class DecisionPaper(models.Model):
     """The council paper (Beschlussvorlage) that asks the committee to decide a call's list."""
 

@@ -263,7 +263,7 @@ def _step_forms(application: Application, actor: Actor, bound: Any) -> list[Step
 
 
 def _proof_context(grant: Grant | None, application: Application) -> dict[str, Any]:
-    """The proof of use with actual against planned figures per cost category."""
+    """The proof of use: actual against planned figures per cost category, and the reach."""
     proof = ProofOfUse.objects.filter(grant=grant).first() if grant else None
     if proof is None:
         return {"proof": None}
@@ -276,11 +276,16 @@ def _proof_context(grant: Grant | None, application: Application) -> dict[str, A
         for value, label in CostLine.Category.choices
         if value in planned or value in actual
     ]
+    reach = list(
+        proof.reach.select_related("municipality").order_by("municipality__name", "target_group")
+    )
     return {
         "proof": proof,
         "proof_lines": lines,
         "planned_total": sum(planned.values(), Decimal(0)),
         "actual_total": sum(actual.values(), Decimal(0)),
+        "reach": reach,
+        "reach_total": sum(r.participants for r in reach),
     }
 
 

@@ -1,4 +1,5 @@
-"""Reads of the fund app: what each user may list, and the reviews of an application summed up."""
+"""Reads of the fund app: what each user may list, the reviews of an application summed up,
+money per budget product, and the participants the funded projects reached."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import pstdev
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
@@ -14,7 +15,16 @@ from django.db.models.functions import ExtractYear
 from core.policies import has_role
 from core.roles import Role
 from fund import workflow
-from fund.models import Application, Call, CallTarget, PaymentRequest, Review, Score
+from fund.models import (
+    Application,
+    Call,
+    CallTarget,
+    PaymentRequest,
+    Reach,
+    Review,
+    Score,
+    TargetGroup,
+)
 from plan.models import Goal, Measure, PlanVersion
 
 
@@ -196,3 +206,116 @@ def call_plan_items(call: Call) -> CallPlanItems:
         goals=list(goals.order_by("field__position", "parent__position", "position")),
         measures=measures,
     )
+
+
+# --- participants reached (for the monitoring) ----------------------------------------
+
+
+def _counted_reach() -> QuerySet[Reach]:
+    """The reach rows that count: every submitted proof of use, checked or not.
+
+    A proof of use exists only once the organisation has submitted it, so every row belongs
+    to a submitted proof. Rows of applications withdrawn are left out: the workflow allows
+    no withdrawal after the grant today, so this only guards against a later change. A
+    repayment claimed after the check still counts: the project took place and reached
+    these people, only some money goes back.
+    """
+    return Reach.objects.exclude(proof__grant__application__state=workflow.State.WITHDRAWN)
+
+
+REACH_BY = {"municipality": "municipality__key", "target_group": "target_group"}
+
+
+def reach_totals(*, by: str) -> dict[str, int]:
+    """Participants summed per municipality (``by="municipality"``: keyed by its official key,
+    AGS) or per target group (``by="target_group"``: keyed by its code), one query.
+
+    Counts the reach of every submitted proof of use, checked or not, whose application was
+    not withdrawn (see ``_counted_reach``). Keys without participants are absent. The rows
+    are added up as reported: applicants are asked to count each person once, under the
+    target group that fits best, so a municipality's total is meant to count no one twice
+    (nothing can check that); a person two projects reached counts in both.
+    """
+    if by not in REACH_BY:
+        raise ValueError(f"by must be one of {', '.join(REACH_BY)}, not {by!r}")
+    field = REACH_BY[by]
+    rows = (
+        _counted_reach()
+        .order_by()
+        .values(field)
+        .annotate(total=Sum("participants"))
+        .values_list(field, "total")
+    )
+    return {key: total for key, total in sorted(rows)}
+
+
+class ReachRow(NamedTuple):
+    """(municipality key, municipality name, target group code, participants)."""
+
+    municipality_key: str
+    municipality_name: str
+    target_group: str  # the code of ``fund.models.TargetGroup``
+    participants: int
+
+
+def reach_rows() -> list[ReachRow]:
+    """Participants summed per municipality and target group, for tables (one query).
+
+    The same proofs count as in ``reach_totals``. Ordered by municipality name, then by
+    the order of the target groups in ``TargetGroup``.
+    """
+    rows = (
+        _counted_reach()
+        .order_by()
+        .values("municipality__key", "municipality__name", "target_group")
+        .annotate(total=Sum("participants"))
+        .values_list("municipality__key", "municipality__name", "target_group", "total")
+    )
+    order = {code: index for index, code in enumerate(TargetGroup.values)}
+    return sorted(
+        (ReachRow(*row) for row in rows),
+        key=lambda r: (r.municipality_name, order.get(r.target_group, len(order))),
+    )
+
+
+@dataclass(frozen=True)
+class FundedProject:
+    """An application whose grant counts against its call: money and what it serves."""
+
+    id: int
+    title: str
+    organisation: str
+    committed: Decimal
+    paid: Decimal
+    goal_uids: tuple[str, ...]
+    municipalities: tuple[str, ...]  # official keys; empty: the whole region
+
+
+def funded_projects() -> list[FundedProject]:
+    """Every committed application with its decided and its paid amount (three queries)."""
+    applications = list(
+        Application.objects.filter(state__in=workflow.COMMITTED)
+        .select_related("organisation")
+        .prefetch_related("municipalities")
+        .order_by("pk")
+    )
+    paid = dict(
+        PaymentRequest.objects.filter(
+            state=PaymentRequest.State.PAID, grant__application__in=applications
+        )
+        .values_list("grant__application_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return [
+        FundedProject(
+            id=a.pk,
+            title=a.title,
+            organisation=a.organisation.name,
+            committed=a.decided_amount or Decimal(0),
+            paid=paid.get(a.pk) or Decimal(0),
+            goal_uids=tuple(str(u) for u in a.goal_uids),
+            municipalities=tuple(m.key for m in a.municipalities.all()),
+        )
+        for a in applications
+    ]

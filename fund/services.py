@@ -48,9 +48,11 @@ from fund.models import (
     PaymentRequest,
     ProofOfUse,
     Question,
+    Reach,
     Review,
     Revision,
     Score,
+    TargetGroup,
 )
 from fund.workflow import Actor, State
 
@@ -889,6 +891,58 @@ def payment_mark_paid(*, payment: PaymentRequest, by: Any) -> PaymentRequest:
     return audited_save(locked, by=by)  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class ReachSpec:
+    """Participants reached in one municipality (a ``core.Municipality``) and target group."""
+
+    municipality: Any
+    target_group: str
+    participants: int
+
+
+def _check_reach(application: Application, reach: Sequence[ReachSpec]) -> None:
+    """Refuse reach the application cannot have had: each problem named, nothing saved.
+
+    The municipalities are those the application serves; one that serves none serves the
+    whole region, so any municipality counts. The target groups are those it named.
+    """
+    served = {m.pk for m in application.municipalities.all()}
+    named = set(application.target_groups or [])
+    labels = dict(TargetGroup.choices)
+    problems: list[str] = []
+    seen: set[tuple[int, str]] = set()
+    for spec in reach:
+        municipality, group = spec.municipality, spec.target_group
+        label = labels.get(group, group)
+        if served and municipality.pk not in served:
+            problems.append(
+                _("The project does not serve %(municipality)s; report only its municipalities.")
+                % {"municipality": municipality}
+            )
+        if group not in named:
+            problems.append(
+                _(
+                    "The application did not name the target group “%(group)s”; "
+                    "report only its target groups."
+                )
+                % {"group": label}
+            )
+        if spec.participants < 1:
+            problems.append(
+                _("Give at least 1 participant for %(municipality)s, %(group)s.")
+                % {"municipality": municipality, "group": label}
+            )
+        key = (municipality.pk, group)
+        if key in seen:
+            problems.append(
+                _("%(municipality)s, %(group)s is given twice; give each pair once.")
+                % {"municipality": municipality, "group": label}
+            )
+        seen.add(key)
+    if problems:
+        raise FundError(problems)
+
+
 @transaction.atomic
 def proof_submit(
     *,
@@ -898,13 +952,17 @@ def proof_submit(
     actual_costs: dict[str, Decimal],
     actual_own_contribution: Decimal,
     actual_third_party_funds: Decimal,
+    reach: Sequence[ReachSpec] = (),
 ) -> ProofOfUse:
-    """The funded organisation proves the use: narrative report and actual figures."""
+    """The funded organisation proves the use: narrative report, actual figures and the
+    participants reached per municipality and target group (``reach``, may be empty)."""
     locked = _grant_for_update(grant)
-    if by is not None and not is_member(by, locked.application.organisation_id):
+    application = locked.application
+    if by is not None and not is_member(by, application.organisation_id):
         raise PermissionDenied(_("Only the funded organisation submits the proof of use."))
     if not narrative.strip():
         raise FundError(_("Write the narrative report (Sachbericht)."))
+    _check_reach(application, reach)
     proof = ProofOfUse(
         grant=locked,
         narrative=narrative.strip(),
@@ -914,7 +972,15 @@ def proof_submit(
     audited_save(proof, by=by)
     for category, amount in actual_costs.items():
         audited_save(ActualCost(proof=proof, category=category, amount=amount), by=by)
-    application_transition(application=locked.application, name="submit_proof", by=by)
+    for spec in reach:
+        row = Reach(
+            proof=proof,
+            municipality=spec.municipality,
+            target_group=spec.target_group,
+            participants=spec.participants,
+        )
+        audited_save(row, by=by)
+    application_transition(application=application, name="submit_proof", by=by)
     return proof
 
 

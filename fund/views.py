@@ -41,6 +41,7 @@ from fund.forms import (
     PaymentRequestForm,
     ProofForm,
     cost_specs,
+    reach_formset,
 )
 from fund.models import Application, Attachment, Call, CostLine, Fund, Grant, Inquiry
 from fund.workflow import Actor, State
@@ -545,7 +546,9 @@ def _categories(application: Application) -> list[tuple[str, Any, Decimal]]:
 def proof_submit(request: HttpRequest, application: Application) -> HttpResponse:
     grant = _grant(application)
     form = ProofForm(posted(request), categories=_categories(application))
-    if request.method == "POST" and form.is_valid():
+    reach = reach_formset(posted(request), application=application)
+    reach_valid = reach.is_valid() if reach.is_bound else True
+    if request.method == "POST" and form.is_valid() and reach_valid:
         try:
             services.proof_submit(
                 grant=grant,
@@ -554,6 +557,7 @@ def proof_submit(request: HttpRequest, application: Application) -> HttpResponse
                 actual_costs=form.actual_costs(),
                 actual_own_contribution=form.cleaned_data["actual_own_contribution"],
                 actual_third_party_funds=form.cleaned_data["actual_third_party_funds"],
+                reach=reach.specs() if reach.is_bound else (),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -563,7 +567,7 @@ def proof_submit(request: HttpRequest, application: Application) -> HttpResponse
     return render(
         request,
         "fund/proof_submit.html",
-        {"application": application, "grant": grant, "form": form},
+        {"application": application, "grant": grant, "form": form, "reach": reach},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -20,7 +20,7 @@ from council.demo import DEMO_PASSWORD
 from fund import services, workflow
 from fund.demo import PATHS, example_pdf
 from fund.models import Application, CallTarget, Event, Grant, Review, TargetGroup
-from fund.selectors import review_summaries
+from fund.selectors import reach_rows, reach_totals, review_summaries
 from fund.services import FundError
 from fund.tests.test_360giving import _validator
 from fund.workflow import State
@@ -195,6 +195,25 @@ def test_the_special_call_is_reviewed_undecided_and_asks_for_far_more_than_its_b
     summaries = review_summaries([a.pk for a in applications])
     means = [summaries[a.pk].mean for a in applications]
     assert len(set(means)) == len(means)
+
+
+def test_every_proof_of_use_reports_the_participants_reached(fund_demo):
+    proven = Application.objects.filter(call=fund_demo.call, grant__proof__isnull=False)
+    assert proven.count() >= 8
+    for application in proven.prefetch_related("municipalities"):
+        rows = list(application.grant.proof.reach.all())
+        assert rows, application.title
+        served = {m.pk for m in application.municipalities.all()}
+        assert all(r.municipality_id in served for r in rows), application.title
+        assert all(r.target_group in application.target_groups for r in rows), application.title
+    by_municipality = reach_totals(by="municipality")
+    assert len(by_municipality) >= 8 and all(n > 0 for n in by_municipality.values())
+    assert by_municipality["03241005"] == 23  # Garbsen: the democracy workshop
+    by_group = reach_totals(by="target_group")
+    assert len(by_group) >= 5 and sum(by_group.values()) == sum(by_municipality.values())
+    rows = reach_rows()
+    assert sum(r.participants for r in rows) == sum(by_municipality.values())
+    assert ("03241005", "Garbsen", "young_people", 15) in rows
 
 
 def test_the_demo_logins_have_their_roles_and_the_applicant_can_act_now(fund_demo):
