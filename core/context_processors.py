@@ -12,6 +12,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = [
         (reverse("plan:plan_index"), _("Integration plan")),
         (reverse("fund:call_list"), _("Funding")),
+        (reverse("monitoring:dashboard"), _("Monitoring")),
         (reverse("council:paper_list"), _("Papers")),
         (reverse("council:meeting_list"), _("Meetings")),
         (reverse("council:organization_list"), _("Bodies")),

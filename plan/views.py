@@ -270,6 +270,7 @@ def indicator_detail(request: HttpRequest, slug: str, number: int, uid: UUID) ->
             "indicator": indicator,
             "goals": list(indicator.goals.all()),
             "measures": list(indicator.measures.all()),
+            "can_import": policies.is_plan_editor(request.user),
         }
     )
     return render(request, "plan/indicator_detail.html", context)

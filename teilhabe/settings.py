@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "council",
     "plan",
     "fund",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

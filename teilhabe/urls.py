@@ -22,9 +22,11 @@ urlpatterns = [
     path("", include("plan.edit_urls")),
     path("opendata/", include("plan.opendata_urls")),
     path("opendata/", include("fund.opendata_urls")),
+    path("opendata/", include("monitoring.opendata_urls")),
     path("foerderung/verwaltung/", include("fund.office_urls")),
     path("foerderung/gutachten/", include("fund.review_urls")),
     path("foerderung/", include("fund.urls")),
+    path("monitoring/", include("monitoring.urls")),
 ]
 
 if settings.DEBUG:

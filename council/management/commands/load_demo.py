@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from council.demo import DEFAULT_DEMO, DEMO_PASSWORD, load_demo
 from fund.demo import DEFAULT_FUND_DEMO, load_fund_demo
+from monitoring.demo import load_monitoring_demo
 from plan.demo import DEFAULT_PLAN_DEMO, load_plan_demo
 
 
@@ -43,6 +44,12 @@ class Command(BaseCommand):
                     f"{DEMO_PASSWORD!r}): foerderung@teilhabe.example (fund office), "
                     "gutachten1@teilhabe.example and gutachten2@teilhabe.example (jury), "
                     "verein@teilhabe.example (applicant)"
+                )
+            monitoring_demo = load_monitoring_demo(plan_demo)
+            if monitoring_demo.created:
+                self.stdout.write(
+                    f"Loaded {monitoring_demo.observations} example observations of the "
+                    "plan's indicators."
                 )
         if demo.created:
             self.stdout.write(

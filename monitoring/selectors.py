@@ -1,0 +1,97 @@
+"""Reads of monitoring: an indicator as the public sees it, and its observations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from monitoring.models import Observation
+from plan.models import Indicator, PlanVersion
+
+
+def public_indicator(uid: Any) -> Indicator | None:
+    """The indicator with this uid in the newest public version (in force before superseded)."""
+    order: dict[str, int] = {PlanVersion.Status.ADOPTED: 0, PlanVersion.Status.CONSULTATION: 1}
+    candidates = list(
+        Indicator.objects.filter(uid=uid)
+        .exclude(version__status=PlanVersion.Status.DRAFT)
+        .select_related("version__plan__body", "municipality")
+    )
+    if not candidates:
+        return None
+    return min(candidates, key=lambda i: (order.get(i.version.status, 2), -i.version.number))
+
+
+def indicators_in_force() -> QuerySet[Indicator]:
+    return Indicator.objects.filter(version__status=PlanVersion.Status.ADOPTED).select_related(
+        "version__plan"
+    )
+
+
+def observations(uid: Any) -> QuerySet[Observation]:
+    return (
+        Observation.objects.filter(indicator_uid=uid)
+        .select_related("municipality")
+        .order_by("year", "period", "municipality__key", "dimension", "group")
+    )
+
+
+def region_series(uid: Any) -> list[Observation]:
+    """The region's totals, oldest first."""
+    return list(
+        Observation.objects.filter(
+            indicator_uid=uid, municipality=None, dimension="", group=""
+        ).order_by("year", "period")
+    )
+
+
+def latest(series: list[Observation]) -> tuple[int, Any] | None:
+    """(year, value) of the newest observation of a series, or None."""
+    if not series:
+        return None
+    newest = series[-1]
+    return newest.year, newest.value
+
+
+def municipalities_in(uid: Any, year: int) -> list[Observation]:
+    """Each municipality's total in ``year``, by name."""
+    return list(
+        Observation.objects.filter(
+            indicator_uid=uid, municipality__isnull=False, dimension="", group="", year=year
+        )
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+
+
+def breakdowns(uid: Any) -> list[Observation]:
+    """The region's values broken down (e.g. by sex), by dimension, group and year."""
+    return list(
+        Observation.objects.filter(indicator_uid=uid, municipality=None)
+        .exclude(dimension="", group="")
+        .order_by("dimension", "group", "year", "period")
+    )
+
+
+def latest_municipal_year(uid: Any) -> int | None:
+    """The newest year with values for municipalities."""
+    years = Observation.objects.filter(indicator_uid=uid, municipality__isnull=False).values_list(
+        "year", flat=True
+    )
+    return years.order_by("-year").first()
+
+
+def latest_by_indicator(uids: list[Any]) -> dict[Any, tuple[int, Any]]:
+    """The region's newest (year, value) per indicator, one query."""
+    newest: dict[Any, tuple[int, Any]] = {}
+    rows = (
+        Observation.objects.filter(
+            indicator_uid__in=uids, municipality=None, dimension="", group=""
+        )
+        .order_by("indicator_uid", "year", "period")
+        .values_list("indicator_uid", "year", "value")
+    )
+    for uid, year, value in rows:
+        newest[uid] = (year, value)
+    return newest

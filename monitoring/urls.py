@@ -1,0 +1,15 @@
+"""Addresses of monitoring's pages under ``/monitoring/``."""
+
+from django.urls import path
+
+from monitoring import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("indikator/<uuid:uid>/", views.indicator_page, name="indicator"),
+    path("indikator/<uuid:uid>/import/", views.import_start, name="import_start"),
+    path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("import/<int:pk>/uebernehmen/", views.import_commit, name="import_commit"),
+]

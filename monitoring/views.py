@@ -1,0 +1,202 @@
+"""Pages of monitoring: importing an indicator's data (preview, then commit).
+
+Only plan editors open the import pages. The upload is kept and previewed: what it adds,
+what it changes (old and new value) and every bad row; the commit writes all of it or, if
+any row is bad, nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.forms import add_service_errors
+from core.http import posted
+from monitoring import charts, dashboard, policies, progress, selectors, services
+from monitoring.forms import ImportForm
+from monitoring.models import ObservationImport
+
+# Rows of added or changed observations shown in a preview (all are counted).
+PREVIEW_ROWS = 200
+
+
+def editor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not policies.can_import(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _indicator(uid: Any) -> Any:
+    indicator = selectors.public_indicator(uid)
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+@require_safe
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """The plan in force at a glance: measures, fund money, indicators."""
+    from core.models import Municipality
+    from fund.selectors import funded_projects
+    from plan import selectors as plan_selectors
+    from plan.models import Goal
+
+    plan = plan_selectors.default_plan()
+    version = plan.versions.filter(status="adopted").first() if plan else None
+    if version is None:
+        raise Http404
+    tree = plan_selectors.plan_tree(version)
+    rows = dashboard.indicator_rows(version)
+    field_of = {
+        str(uid): f"{code} {title}".strip()
+        for uid, code, title in Goal.objects.filter(version=version).values_list(
+            "uid", "field__code", "field__title"
+        )
+    }
+    names = dict(Municipality.objects.values_list("key", "name"))
+    by_field, by_area = dashboard.money_rows(funded_projects(), field_of, names)
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "plan": plan,
+            "version": version,
+            "tree": tree,
+            "measures": dashboard.measures_chart(tree),
+            "money_by_field": dashboard.money_chart(
+                by_field,
+                key="field",
+                label=_("Field of action"),
+                id="money-fields",
+                title=_("Fund money by field of action"),
+            ),
+            "money_by_municipality": dashboard.money_chart(
+                by_area,
+                key="municipality",
+                label=_("Municipality"),
+                id="money-municipalities",
+                title=_("Fund money by municipality"),
+            ),
+            "indicators": rows,
+            "track_counts": dashboard.track_counts(rows),
+        },
+    )
+
+
+@require_safe
+def indicator_page(request: HttpRequest, uid: Any) -> HttpResponse:
+    """An indicator with its data: definition, trend, municipalities, target, table, CSV."""
+    indicator = _indicator(uid)
+    series = selectors.region_series(indicator.uid)
+    newest = selectors.latest(series)
+    areas_year = selectors.latest_municipal_year(indicator.uid)
+    areas = selectors.municipalities_in(indicator.uid, areas_year) if areas_year else []
+    groups = selectors.breakdowns(indicator.uid)
+    return render(
+        request,
+        "monitoring/indicator.html",
+        {
+            "indicator": indicator,
+            "assessment": progress.assess(indicator, newest),
+            "trend": charts.trend(indicator, series) if series else None,
+            "municipalities": charts.municipalities(indicator, areas, areas_year)
+            if areas and areas_year
+            else None,
+            "breakdown": charts.breakdown(indicator, groups),
+            "goals": list(indicator.goals.all()),
+            "can_import": policies.can_import(request.user),
+        },
+    )
+
+
+@editor_page
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest, uid: Any) -> HttpResponse:
+    indicator = _indicator(uid)
+    form = ImportForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record, _preview = services.import_preview(
+                indicator=indicator, upload=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("monitoring:import_preview", pk=record.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "monitoring/import_start.html",
+        {
+            "indicator": indicator,
+            "form": form,
+            "imports": ObservationImport.objects.filter(indicator_uid=indicator.uid)
+            .select_related("created_by")
+            .order_by("-created")[:10],
+        },
+        status=status,
+    )
+
+
+def _record(pk: int) -> tuple[ObservationImport, Any]:
+    record = get_object_or_404(ObservationImport, pk=pk)
+    return record, _indicator(record.indicator_uid)
+
+
+def _preview_page(
+    request: HttpRequest, record: ObservationImport, indicator: Any, status: int = 200
+) -> HttpResponse:
+    with record.file.open("rb") as handle:
+        preview = services.preview(indicator, record.file_name, handle.read())
+    return render(
+        request,
+        "monitoring/import_preview.html",
+        {
+            "indicator": indicator,
+            "record": record,
+            "preview": preview,
+            "added": preview.added[:PREVIEW_ROWS],
+            "changed": preview.changed[:PREVIEW_ROWS],
+            "limit": PREVIEW_ROWS,
+        },
+        status=status,
+    )
+
+
+@editor_page
+@require_safe
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    record, indicator = _record(pk)
+    return _preview_page(request, record, indicator)
+
+
+@editor_page
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    record, indicator = _record(pk)
+    try:
+        record = services.import_commit(record=record, indicator=indicator, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages[:20]:
+            messages.error(request, message)
+        return _preview_page(request, record, indicator, status=400)
+    messages.success(
+        request,
+        _("Imported: %(added)s added, %(changed)s changed, %(unchanged)s unchanged.")
+        % {"added": record.added, "changed": record.changed, "unchanged": record.unchanged},
+    )
+    return redirect("monitoring:import_start", uid=indicator.uid)
