@@ -10,6 +10,7 @@ e.g. "Geschlecht" / "weiblich") splits a value; both empty is the total.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +79,7 @@ class ObservationImport(models.Model):
 
     class State(models.TextChoices):
         PREVIEWED = "previewed", _("previewed")
-        COMMITTED = "committed", _("committed")
+        COMMITTED = "committed", _("imported")
 
     indicator_uid = models.UUIDField(_("indicator"), db_index=True)
     file = models.FileField(_("file"), upload_to="monitoring/imports/%Y/")
@@ -96,7 +97,7 @@ class ObservationImport(models.Model):
         blank=True,
         related_name="+",
     )
-    committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("imported on"), null=True, blank=True)
     added = models.PositiveIntegerField(_("added"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
@@ -109,3 +110,90 @@ class ObservationImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+def report_upload_to(instance: Report, filename: str) -> str:
+    return f"monitoring/reports/{instance.plan_id}/{filename}"
+
+
+class Report(models.Model):
+    """A status report (Sachstandsbericht) of a plan as a PDF, built in the background.
+
+    ``report_request`` queues it; the task ``build_report`` collects the figures of the
+    version in force, draws the charts and writes the PDF, moving ``progress`` and ``step``
+    forward as it goes; ``report_file`` files the finished PDF as a council paper.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being built")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Step(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the background worker")
+        STARTED = "started", _("Collecting the figures")
+        FIGURES = "figures", _("Figures collected; drawing the charts")
+        CHARTS = "charts", _("Charts drawn; writing the PDF")
+        PDF = "pdf", _("PDF written; saving it")
+        SAVED = "saved", _("Done")
+        FAILED = "failed", _("Stopped by an error")
+
+    FINISHED = (State.DONE, State.FAILED)
+
+    plan = models.ForeignKey(
+        "plan.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reports"
+    )
+    version = models.ForeignKey(
+        "plan.PlanVersion",
+        verbose_name=_("plan version"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices, default=Step.QUEUED)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    paper = models.ForeignKey(
+        "council.Paper",
+        verbose_name=_("filed as paper"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – {self.created:%Y-%m-%d %H:%M}" if self.created else str(self.plan)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == self.State.DONE

@@ -97,6 +97,55 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_safe
+def trace_page(request: HttpRequest) -> HttpResponse:
+    """From the motion to goals, measures, funded projects, money and indicators, and back."""
+    import uuid
+
+    from monitoring.trace import trace
+    from plan import selectors as plan_selectors
+
+    plan = plan_selectors.default_plan()
+    if plan is None:
+        raise Http404
+    versions = list(plan_selectors.versions_for(request.user, plan))
+    number = _int(request.GET.get("fassung"))
+    if number is not None:
+        version = next((v for v in versions if v.number == number), None)
+        if version is None:
+            raise Http404
+    else:
+        # The newest public version the council mandated, else the one in force.
+        mandated = [v for v in versions if v.mandate_id]
+        in_force = [v for v in versions if v.status == "adopted"]
+        candidates = mandated or in_force or versions
+        if not candidates:
+            raise Http404
+        version = candidates[0]
+
+    def uid(name: str) -> Any:
+        try:
+            return uuid.UUID(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    shown = trace(
+        version,
+        project=_int(request.GET.get("projekt")),
+        measure_uid=uid("massnahme"),
+        indicator_uid=uid("indikator"),
+    )
+    return render(
+        request,
+        "monitoring/trace.html",
+        {"plan": plan, "trace": shown, "versions": versions, "version": version},
+    )
+
+
 @require_safe
 def indicator_page(request: HttpRequest, uid: Any) -> HttpResponse:
     """An indicator with its data: definition, trend, municipalities, target, table, CSV."""
