@@ -21,9 +21,14 @@ var/.installed-dev: requirements-dev.lock
 install: var/.installed-run
 install-dev: var/.installed-dev
 
+# The task worker (django-tasks' database backend) runs beside the server and builds what the
+# pages queue, e.g. status reports; it stops when the server stops (Ctrl+C). It does not
+# reload on code changes: restart `make run` after changing a task.
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) db_worker --no-reload --verbosity 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: install-dev

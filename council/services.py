@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +30,7 @@ from council.models import (
     BudgetProduct,
     BudgetReference,
     Consultation,
+    File,
     LegislativeTerm,
     Location,
     Meeting,
@@ -190,6 +194,50 @@ def paper_create(
         _touch(Paper(pk=paper.superordinated_paper_id), by=by)
     search.index_paper(paper)
     return paper
+
+
+@transaction.atomic
+def file_attach(
+    *,
+    paper: Paper,
+    name: str,
+    file_name: str,
+    content: bytes,
+    mime_type: str,
+    by: Any,
+    is_main_file: bool = False,
+) -> File:
+    """Attach a document to a paper; its size and SHA-512 checksum are computed here.
+
+    A paper has at most one main file (OParl ``mainFile``); every other file is an
+    auxiliary one. The paper is touched, so its OParl JSON shows the file at once.
+    """
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    if paper.deleted:
+        raise ValidationError(_("The paper was deleted; no file can be attached to it."))
+    if not content:
+        raise ValidationError(_("The file is empty."))
+    base_name = file_name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not base_name or not name.strip():
+        raise ValidationError(_("Give the file a name and a file name."))
+    if is_main_file and paper.files.filter(is_main_file=True, deleted=False).exists():
+        raise ValidationError(_("The paper already has a main file."))
+    file = File(
+        body_id=paper.body_id,
+        paper=paper,
+        name=name.strip(),
+        file_name=base_name,
+        mime_type=mime_type,
+        size=len(content),
+        sha512=hashlib.sha512(content).hexdigest(),
+        date=timezone.localdate(),
+        is_main_file=is_main_file,
+        is_example=paper.is_example,
+    )
+    file.content.save(base_name, ContentFile(content), save=False)
+    audited_save(file, by=by)
+    _touch(paper, by=by)
+    return file
 
 
 @transaction.atomic

@@ -5,6 +5,9 @@ a series survives new plan versions. The area is one municipality, or the whole 
 (``municipality`` empty); the period a year, or a day within it (``period`` "2024" or
 "2024-12-31", ``year`` for sorting and charts). A breakdown (``dimension`` and ``group``,
 e.g. "Geschlecht" / "weiblich") splits a value; both empty is the total.
+
+A ``Report`` is a status report of a plan as a PDF, built in the background
+(``monitoring.report_services``) and filed with the council as a paper.
 """
 
 from __future__ import annotations
@@ -197,3 +200,10 @@ class Report(models.Model):
     @property
     def is_done(self) -> bool:
         return self.state == self.State.DONE
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the build took, once finished."""
+        if self.started is None or self.finished is None:
+            return None
+        return (self.finished - self.started).total_seconds()

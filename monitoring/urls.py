@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monitoring import views
+from monitoring import report_urls, views
 
 app_name = "monitoring"
 
@@ -14,3 +14,5 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/uebernehmen/", views.import_commit, name="import_commit"),
 ]
+
+urlpatterns += report_urls.urlpatterns

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.forms import add_service_errors
 from core.http import posted
-from monitoring import charts, dashboard, policies, progress, selectors, services
+from monitoring import charts, policies, progress, selectors, services
 from monitoring.forms import ImportForm
 from monitoring.models import ObservationImport
 
@@ -50,49 +50,21 @@ def _indicator(uid: Any) -> Any:
 @require_safe
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """The plan in force at a glance: measures, fund money, indicators."""
-    from core.models import Municipality
-    from fund.selectors import funded_projects
+    from monitoring import figures
     from plan import selectors as plan_selectors
-    from plan.models import Goal
 
     plan = plan_selectors.default_plan()
-    version = plan.versions.filter(status="adopted").first() if plan else None
+    version = figures.in_force(plan)
     if version is None:
         raise Http404
-    tree = plan_selectors.plan_tree(version)
-    rows = dashboard.indicator_rows(version)
-    field_of = {
-        str(uid): f"{code} {title}".strip()
-        for uid, code, title in Goal.objects.filter(version=version).values_list(
-            "uid", "field__code", "field__title"
-        )
-    }
-    names = dict(Municipality.objects.values_list("key", "name"))
-    by_field, by_area = dashboard.money_rows(funded_projects(), field_of, names)
     return render(
         request,
         "monitoring/dashboard.html",
         {
             "plan": plan,
             "version": version,
-            "tree": tree,
-            "measures": dashboard.measures_chart(tree),
-            "money_by_field": dashboard.money_chart(
-                by_field,
-                key="field",
-                label=_("Field of action"),
-                id="money-fields",
-                title=_("Fund money by field of action"),
-            ),
-            "money_by_municipality": dashboard.money_chart(
-                by_area,
-                key="municipality",
-                label=_("Municipality"),
-                id="money-municipalities",
-                title=_("Fund money by municipality"),
-            ),
-            "indicators": rows,
-            "track_counts": dashboard.track_counts(rows),
+            **figures.collect(version).context(),
+            "can_report": policies.can_import(request.user),
         },
     )
 

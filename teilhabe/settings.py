@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "ninja",  # its templates and static files: Swagger UI at /api/docs without a CDN
+    "django_tasks",
+    "django_tasks_db",  # the queue of background tasks in the database (``TASKS``)
     "core",
     "council",
     "plan",
@@ -154,6 +156,17 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "teilhabe@localhost")
+
+# Background tasks (django-tasks): queued in the database and run by ``manage.py db_worker``,
+# which ``make run`` starts beside the development server. TASKS_BACKEND may name another
+# backend, e.g. "django_tasks.backends.immediate.ImmediateBackend" to run each task at once
+# in the request (no worker needed; the request then waits for the task).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # The public address of this installation, used for OParl ids and feed links
 # where no request is at hand.
