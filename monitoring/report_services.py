@@ -98,7 +98,9 @@ def report_build(report_id: int) -> Report:
     """Build a queued report's PDF (what the task runs). Never raises for a failed build."""
     with transaction.atomic():
         report = (
-            Report.objects.select_for_update().select_related("plan", "version").get(pk=report_id)
+            Report.objects.select_for_update(of=("self",))
+            .select_related("plan", "version")
+            .get(pk=report_id)
         )
         if report.state != Report.State.QUEUED:
             return report  # already built, failed, or taken by another worker
@@ -163,7 +165,9 @@ def report_file(
 
     _refuse_unless_editor(by)
     report = (
-        Report.objects.select_for_update().select_related("plan__body", "paper").get(pk=report.pk)
+        Report.objects.select_for_update(of=("self",))
+        .select_related("plan__body", "paper")
+        .get(pk=report.pk)
     )
     if report.paper_id is not None:
         raise ReportError(
