@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from monitoring.models import Observation
 from plan.models import Indicator, PlanVersion
@@ -33,7 +33,10 @@ def observations(uid: Any) -> QuerySet[Observation]:
     return (
         Observation.objects.filter(indicator_uid=uid)
         .select_related("municipality")
-        .order_by("year", "period", "municipality__key", "dimension", "group")
+        # The region (no municipality) first, on SQLite and PostgreSQL alike.
+        .order_by(
+            "year", "period", F("municipality__key").asc(nulls_first=True), "dimension", "group"
+        )
     )
 
 
