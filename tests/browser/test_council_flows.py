@@ -413,6 +413,10 @@ def test_search_with_german_stemming_updates_the_results_in_place(page: Page, li
         assert answered.value.status == 200
         expect(results.locator("tbody tr")).to_have_count(1)
         expect(seed_link).to_be_visible()
+        # htmx pushes the address after the swap settles: wait for it, do not race it.
+        page.wait_for_function(
+            "(word) => new URL(location.href).searchParams.get('q') === word", arg=word
+        )
         assert parse_qs(urlsplit(page.url).query)["q"] == [word]
         assert page.evaluate("window.stillTheSamePage") is True
 
