@@ -15,6 +15,12 @@ urlpatterns = [
         name="consultation_vote",
     ),
     path("dateien/<int:pk>/", views.file_download, name="file_download"),
+    path(
+        "dateien/<int:pk>/download/",
+        views.file_download,
+        {"as_attachment": True},
+        name="file_attachment",
+    ),
     path("sitzungen/", views.meeting_list, name="meeting_list"),
     path("sitzungen/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("gremien/", views.organization_list, name="organization_list"),

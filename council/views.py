@@ -129,13 +129,15 @@ def consultation_vote(request: HttpRequest, pk: int, consultation_pk: int) -> Ht
 
 
 @require_safe
-def file_download(request: HttpRequest, pk: int) -> FileResponse:
+def file_download(request: HttpRequest, pk: int, as_attachment: bool = False) -> FileResponse:
+    """A file's content: shown in the browser where it can (OParl ``accessUrl``), or, at
+    ``…/download/``, saved under its file name (OParl ``downloadUrl``)."""
     file = File.objects.filter(pk=pk).select_related("paper", "agenda_item").first()
     if file is None or not policies.can_view_file(request.user, file) or not file.content:
         raise Http404
     return FileResponse(
         file.content.open("rb"),
-        as_attachment=False,
+        as_attachment=as_attachment,
         filename=file.file_name,
         content_type=file.mime_type,
     )

@@ -250,31 +250,51 @@ def reach_totals(*, by: str) -> dict[str, int]:
 
 
 class ReachRow(NamedTuple):
-    """(municipality key, municipality name, target group code, participants)."""
+    """Participants of one year, municipality and target group (``reach_rows``)."""
 
+    year: int  # the year the funded period ends
     municipality_key: str
     municipality_name: str
     target_group: str  # the code of ``fund.models.TargetGroup``
     participants: int
+    is_example: bool  # reported for example applications (the demo)
 
 
 def reach_rows() -> list[ReachRow]:
-    """Participants summed per municipality and target group, for tables (one query).
+    """Participants summed per year, municipality and target group, for tables and open
+    data (one query).
 
-    The same proofs count as in ``reach_totals``. Ordered by municipality name, then by
-    the order of the target groups in ``TargetGroup``.
+    The same proofs count as in ``reach_totals``. A project counts in the year its funded
+    period ends (the grant's end), the year its proof of use reports on. Ordered by year,
+    municipality name, then the order of the target groups in ``TargetGroup``.
     """
     rows = (
         _counted_reach()
         .order_by()
-        .values("municipality__key", "municipality__name", "target_group")
+        .annotate(
+            year=ExtractYear("proof__grant__end"),
+            is_example=F("proof__grant__application__is_example"),
+        )
+        .values("year", "municipality__key", "municipality__name", "target_group", "is_example")
         .annotate(total=Sum("participants"))
-        .values_list("municipality__key", "municipality__name", "target_group", "total")
+        .values_list(
+            "year",
+            "municipality__key",
+            "municipality__name",
+            "target_group",
+            "total",
+            "is_example",
+        )
     )
     order = {code: index for index, code in enumerate(TargetGroup.values)}
     return sorted(
         (ReachRow(*row) for row in rows),
-        key=lambda r: (r.municipality_name, order.get(r.target_group, len(order))),
+        key=lambda r: (
+            r.year,
+            r.municipality_name,
+            order.get(r.target_group, len(order)),
+            r.is_example,
+        ),
     )
 
 

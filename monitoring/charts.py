@@ -36,8 +36,10 @@ def trend(indicator: Any, series: list[Observation]) -> Chart:
                 "value": float(o.value),
                 "path": float(path) if path is not None else None,
                 "status": o.get_status_display(),
+                "period": o.period,
             }
         )
+    dated = any(o.period != str(o.year) for o in series)
     target_year = indicator.target_year
     if target_year and rows and target_year > rows[-1]["year"] and indicator.target_value:
         rows.append(
@@ -46,6 +48,7 @@ def trend(indicator: Any, series: list[Observation]) -> Chart:
                 "value": None,
                 "path": float(indicator.target_value),
                 "status": "",
+                "period": "",
             }
         )
     data = alt.Data(values=rows)
@@ -88,6 +91,7 @@ def trend(indicator: Any, series: list[Observation]) -> Chart:
         description=description,
         columns=[
             ("year", _("Year")),
+            *([("period", _("Reading of"))] if dated else []),
             ("value", unit),
             ("path", _("Path to the target")),
             ("status", _("Status")),
@@ -137,32 +141,38 @@ def municipalities(indicator: Any, observations: list[Observation], year: int) -
     )
 
 
-def breakdown(indicator: Any, observations: list[Observation]) -> Chart | None:
-    """The region's values by group (e.g. by sex) over the years, one line per group."""
-    if not observations:
-        return None
+def breakdowns(indicator: Any, observations: list[Observation]) -> list[Chart]:
+    """The region's values by group over the years: a chart per breakdown (e.g. one by
+    sex, one by age group), one line per group; breakdowns and groups in the order of
+    ``observations``."""
     unit = indicator.unit or _("value")
-    rows: list[dict[str, Any]] = [
-        {"year": o.year, "group": f"{o.dimension}: {o.group}", "value": float(o.value)}
-        for o in observations
-    ]
-    groups = sorted({r["group"] for r in rows})
-    lines = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title=_("Year")),
-            y=alt.Y("value:Q", title=unit),
-            color=alt.Color("group:N", title=None),
-            strokeDash=alt.StrokeDash("group:N", title=None),
-            tooltip=["year:O", "group:N", "value:Q"],
+    by_dimension: dict[str, list[dict[str, Any]]] = {}
+    for o in observations:
+        by_dimension.setdefault(o.dimension, []).append(
+            {"year": o.year, "group": o.group, "value": float(o.value)}
         )
-        .properties(width="container", height=240)
-    )
-    return chart(
-        lines,
-        id="breakdown",
-        title=_("By group"),
-        description=_("One line per group: %(groups)s.") % {"groups": ", ".join(groups)},
-        columns=[("year", _("Year")), ("group", _("Group")), ("value", unit)],
-    )
+    charts: list[Chart] = []
+    for number, (dimension, rows) in enumerate(by_dimension.items(), start=1):
+        groups = list(dict.fromkeys(r["group"] for r in rows))
+        lines = (
+            alt.Chart(alt.Data(values=rows))
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("year:O", title=_("Year")),
+                y=alt.Y("value:Q", title=unit),
+                color=alt.Color("group:N", title=dimension or None, sort=groups),
+                strokeDash=alt.StrokeDash("group:N", title=dimension or None, sort=groups),
+                tooltip=["year:O", "group:N", "value:Q"],
+            )
+            .properties(width="container", height=240)
+        )
+        charts.append(
+            chart(
+                lines,
+                id=f"breakdown-{number}",
+                title=_("By %(breakdown)s") % {"breakdown": dimension or _("group")},
+                description=_("One line per group: %(groups)s.") % {"groups": ", ".join(groups)},
+                columns=[("year", _("Year")), ("group", dimension or _("Group")), ("value", unit)],
+            )
+        )
+    return charts

@@ -120,10 +120,7 @@ def money_chart(rows: list[dict[str, Any]], *, key: str, label: str, id: str, ti
         id=id,
         title=title,
         description=_("%(committed)s € committed, %(paid)s € of it paid.")
-        % {
-            "committed": f"{committed:,.0f}".replace(",", "."),
-            "paid": f"{paid:,.0f}".replace(",", "."),
-        },
+        % {"committed": _euros(committed), "paid": _euros(paid)},
         columns=[(key, label), ("committed", _("Committed (€)")), ("paid", _("Paid (€)"))],
         rows=[{key: r[key], "committed": r["committed"], "paid": r["paid"]} for r in rows],
     )

@@ -2,7 +2,8 @@
 
 ``collect(version)`` reads everything the dashboard shows: the plan tree with progress per
 field of action, each indicator against its target, and the fund's committed and paid money
-by field of action and by municipality. The dashboard renders it as its page
+by field of action and by municipality, and the participants the funded projects reached.
+The dashboard renders it as its page
 (``Figures.context()``), the status report (``monitoring.report``) as a PDF, so both always
 show the same numbers.
 """
@@ -15,7 +16,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.charts import Chart
-from monitoring import dashboard
+from monitoring import dashboard, reach
+from monitoring.reach import Reached
 from plan.models import Plan, PlanVersion
 from plan.selectors import PlanTree
 
@@ -35,6 +37,7 @@ class Figures:
     track_counts: list[tuple[str, str, int]]
     money_by_field: list[dict[str, Any]]  # {"field", "committed", "paid"}
     money_by_municipality: list[dict[str, Any]]  # {"municipality", "committed", "paid"}
+    reached: Reached  # the participants funded projects reached, from the proofs of use
 
     # The charts are built on demand, in the language active at the time.
 
@@ -68,6 +71,7 @@ class Figures:
             "money_by_municipality": self.money_by_municipality_chart(),
             "indicators": self.indicators,
             "track_counts": self.track_counts,
+            "participants": self.reached.total,
         }
 
 
@@ -95,4 +99,5 @@ def collect(version: PlanVersion) -> Figures:
         track_counts=dashboard.track_counts(rows),
         money_by_field=by_field,
         money_by_municipality=by_area,
+        reached=reach.reached(),
     )

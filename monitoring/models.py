@@ -12,10 +12,13 @@ A ``Report`` is a status report of a plan as a PDF, built in the background
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -143,6 +146,9 @@ class Report(models.Model):
         FAILED = "failed", _("Stopped by an error")
 
     FINISHED = (State.DONE, State.FAILED)
+    # A build takes seconds. One waiting or running without a change for this long has lost
+    # its worker (not started, or ended mid-build).
+    STALE_AFTER = dt.timedelta(minutes=10)
 
     plan = models.ForeignKey(
         "plan.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reports"
@@ -171,6 +177,7 @@ class Report(models.Model):
     )
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    updated = models.DateTimeField(_("last change"), auto_now=True)
     pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
@@ -196,6 +203,11 @@ class Report(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in self.FINISHED
+
+    @property
+    def is_stale(self) -> bool:
+        """Queued or being built, but unchanged for longer than ``STALE_AFTER``."""
+        return not self.is_finished and timezone.now() - self.updated > self.STALE_AFTER
 
     @property
     def is_done(self) -> bool:

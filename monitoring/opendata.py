@@ -1,10 +1,12 @@
 """Open data of monitoring: each indicator's observations as CSV at
-``/opendata/indicators/<uid>.csv``, listed in the open data index."""
+``/opendata/indicators/<uid>.csv`` and the participants the funded projects reached at
+``/opendata/participants.csv``, listed in the open data index."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,23 +34,47 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def table_schema() -> dict[str, Any]:
+PARTICIPANT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("year", "integer", "The year the funded projects' period ends"),
+    ("area_key", "string", "Official municipality key (AGS)"),
+    ("area", "string", "The municipality"),
+    ("target_group", "string", "The target group's code"),
+    ("target_group_label", "string", "The target group"),
+    ("participants", "integer", "Participants reported in the proofs of use"),
+    ("example", "boolean", "true for invented example data"),
+)
+
+
+def table_schema(columns: tuple[tuple[str, str, str], ...] = COLUMNS) -> dict[str, Any]:
     return {
         "fields": [
             {"name": name, "type": kind, "description": description}
-            for name, kind, description in COLUMNS
+            for name, kind, description in columns
         ],
         "missingValues": [""],
     }
 
 
-def csv_text(indicator: Any) -> str:
+def _csv(header: tuple[tuple[str, str, str], ...], rows: Iterable[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([name for name, _kind, _description in COLUMNS])
+    writer.writerow([name for name, _kind, _description in header])
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def csv_text(indicator: Any) -> str:
     region = indicator.version.plan.body.name
-    for o in selectors.observations(indicator.uid):
-        writer.writerow(
+    return _csv(
+        COLUMNS,
+        (
             [
                 indicator.code,
                 indicator.name,
@@ -64,8 +90,31 @@ def csv_text(indicator: Any) -> str:
                 o.source,
                 "true" if o.is_example else "false",
             ]
-        )
-    return buffer.getvalue()
+            for o in selectors.observations(indicator.uid)
+        ),
+    )
+
+
+def participants_csv_text() -> str:
+    from fund.models import TargetGroup
+    from fund.selectors import reach_rows
+
+    labels = dict(TargetGroup.choices)
+    return _csv(
+        PARTICIPANT_COLUMNS,
+        (
+            [
+                r.year,
+                r.municipality_key,
+                r.municipality_name,
+                r.target_group,
+                labels.get(r.target_group, r.target_group),
+                r.participants,
+                "true" if r.is_example else "false",
+            ]
+            for r in reach_rows()
+        ),
+    )
 
 
 @require_safe
@@ -73,17 +122,19 @@ def indicator_csv(request: HttpRequest, uid: Any) -> HttpResponse:
     indicator = selectors.public_indicator(uid)
     if indicator is None:
         raise Http404
-    response = HttpResponse(csv_text(indicator), content_type="text/csv; charset=utf-8")
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Content-Disposition"] = f'inline; filename="indicator-{uid}.csv"'
-    return response
+    return _response(csv_text(indicator), f"indicator-{uid}.csv")
+
+
+@require_safe
+def participants_csv(request: HttpRequest) -> HttpResponse:
+    return _response(participants_csv_text(), "participants.csv")
 
 
 def opendata_resources(request: HttpRequest) -> list[Resource]:
-    """One CSV per indicator of the plan version in force."""
+    """One CSV per indicator of the plan version in force, and the participants reached."""
     group = _("Indicators")
     schema = table_schema()
-    return [
+    indicators = [
         Resource(
             name=f"indicator-{indicator.uid}-csv",
             title=f"{indicator.code} {indicator.name} – CSV".strip(),
@@ -98,3 +149,16 @@ def opendata_resources(request: HttpRequest) -> list[Resource]:
         )
         for indicator in selectors.indicators_in_force().order_by("version__plan", "position")
     ]
+    participants = Resource(
+        name="participants-csv",
+        title=_("Participants reached by funded projects – CSV"),
+        description=_(
+            "Participants the projects of the fund reached, per year, municipality and target "
+            "group, as reported in the proofs of use."
+        ),
+        path=reverse("monitoring_opendata:participants_csv"),
+        format="csv",
+        schema=table_schema(PARTICIPANT_COLUMNS),
+        group=group,
+    )
+    return [*indicators, participants]

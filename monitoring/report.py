@@ -194,19 +194,6 @@ def _budget_chart(rows: list[YearMoney]) -> Chart:
     )
 
 
-def _reach() -> tuple[list[tuple[str, int]], int]:
-    from fund.models import TargetGroup
-    from fund.selectors import reach_totals
-
-    totals = reach_totals(by="target_group")
-    labels = dict(TargetGroup.choices)
-    rows = [
-        (str(labels.get(code, code)), totals[code]) for code in TargetGroup.values if code in totals
-    ]
-    rows += [(code, count) for code, count in totals.items() if code not in labels]
-    return rows, sum(count for _label, count in rows)
-
-
 def _fund_example() -> bool:
     from fund.models import Application
     from fund.workflow import COMMITTED
@@ -240,7 +227,6 @@ def collect(plan: Plan, version: PlanVersion, *, today: dt.date) -> Content:
         ]
         parts.append(IndicatorPart(row, series, sources))
     budget, budget_total = _budget()
-    reach, reach_total = _reach()
     drawn: dict[str, Chart] = {
         "measures": shown.measures_chart(),
         "money_by_field": shown.money_by_field_chart(),
@@ -260,8 +246,8 @@ def collect(plan: Plan, version: PlanVersion, *, today: dt.date) -> Content:
         statuses=[(value, str(label)) for value, label in ImplementationStatus.choices],
         budget=budget,
         budget_total=budget_total,
-        reach=reach,
-        reach_total=reach_total,
+        reach=shown.reached.by_target_group(),
+        reach_total=shown.reached.total,
         indicators=parts,
         fund_example=_fund_example(),
         fund_title=_fund_title(plan),

@@ -69,7 +69,19 @@ def report_request(*, plan: Plan, by: Any) -> Report:
     if version is None:
         raise ReportError(_("The plan has no version in force to report on."))
     busy = Report.objects.filter(plan=plan, state__in=[Report.State.QUEUED, Report.State.RUNNING])
-    if busy.exists():
+    for stopped in busy.filter(state=Report.State.RUNNING).select_for_update(of=("self",)):
+        if stopped.is_stale:
+            _fail(stopped, error=_("The build stopped without finishing (its worker ended)."))
+    waiting = busy.first()
+    if waiting is not None:
+        if waiting.is_stale:
+            raise ReportError(
+                _(
+                    "A report of this plan has waited for the background worker for more "
+                    "than %(minutes)s minutes. Is the worker running (manage.py db_worker)?"
+                )
+                % {"minutes": int(Report.STALE_AFTER.total_seconds() // 60)}
+            )
         raise ReportError(_("A report of this plan is being built; wait until it is done."))
     report = Report(
         plan=plan,
@@ -84,13 +96,31 @@ def report_request(*, plan: Plan, by: Any) -> Report:
     return report
 
 
+class _Abandoned(Exception):
+    """The report being built was marked failed meanwhile (its build was taken for stopped)."""
+
+
 def _update(report_id: int, *, reason: str, **fields: Any) -> Report:
-    """One small transaction: lock the report, change ``fields``, save with history."""
+    """One small transaction: lock the report, change ``fields``, save with history.
+
+    Raises ``_Abandoned`` if the report is no longer being built."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
+        if report.state != Report.State.RUNNING:
+            raise _Abandoned
         for name, value in fields.items():
             setattr(report, name, value)
         audited_save(report, by=None, reason=reason)
+    return report
+
+
+def _fail(report: Report, *, error: str) -> Report:
+    """Mark a locked report as failed with ``error`` (inside the caller's transaction)."""
+    report.state = Report.State.FAILED
+    report.step = Report.Step.FAILED
+    report.error = error[:2000]
+    report.finished = timezone.now()
+    audited_save(report, by=None, reason=_("build failed"))
     return report
 
 
@@ -121,6 +151,8 @@ def report_build(report_id: int) -> Report:
             raise RuntimeError(_("The PDF renderer returned no PDF."))
         with transaction.atomic():
             report = Report.objects.select_for_update().get(pk=report_id)
+            if report.state != Report.State.RUNNING:
+                raise _Abandoned
             name = f"sachstandsbericht-{report.plan.slug}-{timezone.localdate():%Y-%m-%d}.pdf"
             report.pdf.save(name, ContentFile(pdf), save=False)
             report.size = len(pdf)
@@ -131,17 +163,17 @@ def report_build(report_id: int) -> Report:
             report.finished = timezone.now()
             audited_save(report, by=None, reason=_("build finished"))
         return report
+    except _Abandoned:
+        logger.warning("Status report %s was marked failed while it was built", report_id)
+        return Report.objects.get(pk=report_id)
     except Exception as exc:
         logger.exception("Status report %s failed", report_id)
         message = str(exc) or type(exc).__name__
-        return _update(
-            report_id,
-            reason=_("build failed"),
-            state=Report.State.FAILED,
-            step=Report.Step.FAILED,
-            error=f"{type(exc).__name__}: {message}"[:2000],
-            finished=timezone.now(),
-        )
+        with transaction.atomic():
+            report = Report.objects.select_for_update().get(pk=report_id)
+            if report.is_finished:
+                return report
+            return _fail(report, error=f"{type(exc).__name__}: {message}")
 
 
 @task()

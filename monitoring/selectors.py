@@ -40,12 +40,28 @@ def observations(uid: Any) -> QuerySet[Observation]:
     )
 
 
+def yearly(observations: list[Observation]) -> list[Observation]:
+    """One observation per year and area and group: the newest period of each year.
+
+    Values measured on a date (a stock on a reference day, e.g. monthly) are shown per year
+    by the year's last reading, as statistics offices report a stock at 31 December; a
+    yearly value is its own year. ``observations`` come ordered by year and period within
+    each area and group; the order of the first reading of each key is kept.
+    """
+    newest: dict[tuple[Any, ...], Observation] = {}
+    for o in observations:
+        newest[(o.municipality_id, o.dimension, o.group, o.year)] = o
+    return list(newest.values())
+
+
 def region_series(uid: Any) -> list[Observation]:
-    """The region's totals, oldest first."""
-    return list(
-        Observation.objects.filter(
-            indicator_uid=uid, municipality=None, dimension="", group=""
-        ).order_by("year", "period")
+    """The region's totals, oldest first, one per year (see ``yearly``)."""
+    return yearly(
+        list(
+            Observation.objects.filter(
+                indicator_uid=uid, municipality=None, dimension="", group=""
+            ).order_by("year", "period")
+        )
     )
 
 
@@ -58,22 +74,28 @@ def latest(series: list[Observation]) -> tuple[int, Any] | None:
 
 
 def municipalities_in(uid: Any, year: int) -> list[Observation]:
-    """Each municipality's total in ``year``, by name."""
-    return list(
-        Observation.objects.filter(
-            indicator_uid=uid, municipality__isnull=False, dimension="", group="", year=year
+    """Each municipality's total in ``year`` (its newest reading of the year), by name."""
+    return yearly(
+        list(
+            Observation.objects.filter(
+                indicator_uid=uid, municipality__isnull=False, dimension="", group="", year=year
+            )
+            .select_related("municipality")
+            .order_by("municipality__name", "municipality_id", "period")
         )
-        .select_related("municipality")
-        .order_by("municipality__name")
     )
 
 
 def breakdowns(uid: Any) -> list[Observation]:
-    """The region's values broken down (e.g. by sex), by dimension, group and year."""
-    return list(
-        Observation.objects.filter(indicator_uid=uid, municipality=None)
-        .exclude(dimension="", group="")
-        .order_by("dimension", "group", "year", "period")
+    """The region's values broken down (e.g. by sex), one per year and group (see
+    ``yearly``), oldest first; breakdowns and groups in the order they were first recorded
+    (the order of the source's table, e.g. age groups from young to old)."""
+    return yearly(
+        list(
+            Observation.objects.filter(indicator_uid=uid, municipality=None)
+            .exclude(dimension="", group="")
+            .order_by("year", "period", "pk")
+        )
     )
 
 

@@ -119,6 +119,28 @@ def trace_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def participants_page(request: HttpRequest) -> HttpResponse:
+    """The participants the funded projects reached, fed in from the proofs of use."""
+    from monitoring import reach
+
+    figures = reach.reached()
+    return render(
+        request,
+        "monitoring/participants.html",
+        {
+            "figures": figures,
+            "charts": [
+                reach.year_chart(figures),
+                reach.municipality_chart(figures),
+                reach.target_group_chart(figures),
+            ]
+            if figures.rows
+            else [],
+        },
+    )
+
+
+@require_safe
 def indicator_page(request: HttpRequest, uid: Any) -> HttpResponse:
     """An indicator with its data: definition, trend, municipalities, target, table, CSV."""
     indicator = _indicator(uid)
@@ -137,7 +159,8 @@ def indicator_page(request: HttpRequest, uid: Any) -> HttpResponse:
             "municipalities": charts.municipalities(indicator, areas, areas_year)
             if areas and areas_year
             else None,
-            "breakdown": charts.breakdown(indicator, groups),
+            "breakdowns": charts.breakdowns(indicator, groups),
+            "dated": any(o.period != str(o.year) for o in series),
             "goals": list(indicator.goals.all()),
             "can_import": policies.can_import(request.user),
         },

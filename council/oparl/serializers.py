@@ -377,6 +377,7 @@ def file(row: dict[str, Any], out: Output, *, embedded: bool = False) -> dict[st
     if not embedded and row.get("text"):
         d["text"] = row["text"]
     d["accessUrl"] = access
+    d["downloadUrl"] = out.web("council:file_attachment", pk)
     if not embedded:
         if row["paper_id"]:
             d["paper"] = [f"{out.api}paper/{row['paper_id']}"]

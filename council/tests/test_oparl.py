@@ -244,6 +244,9 @@ def test_file_at_its_own_url_names_its_parents(client, world):
     assert data["accessUrl"] == "http://testserver" + reverse(
         "council:file_download", args=[world.slides.pk]
     )
+    assert data["downloadUrl"] == "http://testserver" + reverse(
+        "council:file_attachment", args=[world.slides.pk]
+    )
     assert get(client, url("file", world.main_file.pk))["paper"] == [url("paper", world.paper.pk)]
 
 

@@ -168,11 +168,17 @@ def test_files_of_a_nonpublic_paper_are_404(demo, client, make_user, settings, t
     )
     file.content.save("vertrag.pdf", ContentFile(b"%PDF-1.4 secret"), save=True)
     url = reverse("council:file_download", args=[file.pk])
+    download = reverse("council:file_attachment", args=[file.pk])
     assert client.get(url).status_code == 404
+    assert client.get(download).status_code == 404
     client.force_login(make_user(Role.COUNCIL_OFFICE))
     response = client.get(url)
     assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline")
     assert b"".join(response.streaming_content) == b"%PDF-1.4 secret"
+    saved = client.get(download)
+    assert saved["Content-Disposition"] == 'attachment; filename="vertrag.pdf"'
+    assert b"".join(saved.streaming_content) == b"%PDF-1.4 secret"
 
 
 # --- recording a vote ----------------------------------------------------------------

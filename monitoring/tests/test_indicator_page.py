@@ -33,7 +33,7 @@ def test_the_page_shows_target_progress_and_three_charts_with_tables(client, ser
     text = response.content.decode()
     assert response.context["assessment"].state == "reached"
     assert "target reached" in text
-    for chart_id in ("trend", "municipalities", "breakdown"):
+    for chart_id in ("trend", "municipalities", "breakdown-1"):
         assert f'id="{chart_id}-spec"' in text
     spec = response.context["trend"].spec
     assert len(spec["layer"]) == 2  # the values and the dashed path to the target
@@ -63,3 +63,39 @@ def test_an_unknown_indicator_is_not_found(client, db):
     import uuid
 
     assert client.get(reverse("monitoring:indicator", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_values_measured_monthly_are_shown_per_year_by_the_last_reading(client, plan_demo):
+    from core.models import Municipality
+    from monitoring.services import observations_create
+
+    indicator = plan_demo.adopted.indicators.get(code="I 3")
+    area = Municipality.objects.order_by("key").first()
+    values = []
+    for year in (2023, 2024):
+        for month, day in ((6, 30), (12, 31)):
+            period = f"{year}-{month:02d}-{day}"
+            reading = year * 10 + month
+            values += [
+                {"period": period, "value": reading},
+                {"period": period, "value": reading + 1, "area": area.key},
+                *(
+                    {"period": period, "value": reading + 2, "dimension": d, "group": g}
+                    for d, g in (("Geschlecht", "weiblich"), ("Altersgruppe", "unter 6"))
+                ),
+            ]
+    observations_create(indicator=indicator, values=values)
+
+    response = _page(client, indicator)
+    trend = response.context["trend"].table.rows
+    assert [(r["year"], r["period"], r["value"]) for r in trend if r["value"]] == [
+        (2023, "2023-12-31", 20242.0),
+        (2024, "2024-12-31", 20252.0),
+    ]
+    assert "Reading of" in [label for _key, label in response.context["trend"].table.columns]
+    assert [r["value"] for r in response.context["municipalities"].table.rows] == [20253.0]
+    by = response.context["breakdowns"]
+    assert [c.title for c in by] == ["By Geschlecht", "By Altersgruppe"]
+    assert [r["value"] for r in by[0].table.rows] == [20244.0, 20254.0]
+    text = response.content.decode()
+    assert 'id="dated-note"' in text and 'id="breakdown-2-spec"' in text

@@ -350,6 +350,71 @@ def test_a_second_request_waits_for_the_first(site, editor):
     assert counts() == before
 
 
+def _age(report: Report, minutes: int) -> None:
+    Report.objects.filter(pk=report.pk).update(
+        updated=timezone.now() - dt.timedelta(minutes=minutes)
+    )
+    report.refresh_from_db()
+
+
+def test_a_build_whose_worker_ended_is_marked_failed_by_the_next_request(
+    client, site, editor, quick_build, django_capture_on_commit_callbacks
+):
+    stopped = services.report_request(plan=site.plan, by=editor)  # not run: nothing commits
+    Report.objects.filter(pk=stopped.pk).update(state=Report.State.RUNNING, progress=40)
+    _age(stopped, 9)
+    assert not stopped.is_stale
+    with pytest.raises(services.ReportError, match="being built"):
+        services.report_request(plan=site.plan, by=editor)
+
+    _age(stopped, 11)
+    assert stopped.is_stale
+    client.force_login(editor)
+    page = client.get(reverse("monitoring:report_detail", args=[stopped.pk]))
+    assert 'id="report-stale"' in page.content.decode()
+    assert "made no progress" in page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = services.report_request(plan=site.plan, by=editor)
+    stopped.refresh_from_db()
+    assert stopped.state == Report.State.FAILED and stopped.step == Report.Step.FAILED
+    assert "stopped without finishing" in stopped.error and stopped.finished
+    assert stopped.history.first().history_change_reason == "build failed"
+    fresh.refresh_from_db()
+    assert fresh.state == Report.State.DONE
+
+
+def test_a_build_taken_for_stopped_keeps_its_failure_when_the_worker_comes_back(
+    site, editor, monkeypatch
+):
+    report = services.report_request(plan=site.plan, by=editor)
+
+    def build(plan, version, *, today, progress=None):
+        # Meanwhile the build was taken for stopped and marked failed by a new request.
+        Report.objects.filter(pk=report.pk).update(
+            state=Report.State.FAILED, error="The build stopped without finishing."
+        )
+        progress(40, Report.Step.CHARTS)
+        raise AssertionError("the build goes on after it was abandoned")
+
+    monkeypatch.setattr("monitoring.report.build", build)
+    result = services.report_build(report.pk)
+    assert result.state == Report.State.FAILED
+    assert result.error == "The build stopped without finishing." and not result.pdf
+
+
+def test_a_report_the_worker_never_took_up_says_so_and_blocks_with_a_hint(client, site, editor):
+    waiting = services.report_request(plan=site.plan, by=editor)
+    _age(waiting, 30)
+    client.force_login(editor)
+    text = client.get(reverse("monitoring:report_detail", args=[waiting.pk])).content.decode()
+    assert "The background worker has not taken up this report." in text
+    before = counts()
+    with pytest.raises(services.ReportError, match="Is the worker running"):
+        services.report_request(plan=site.plan, by=editor)
+    assert counts() == before
+
+
 def test_the_next_reference_follows_the_highest_number_of_the_newest_term(plan_demo):
     from council.references import is_taken, next_reference, roman_value
 

@@ -76,7 +76,10 @@ def test_an_editor_imports_a_table_with_a_bad_row_fixes_it_and_the_page_shows_it
     expect(table).to_contain_text("2026")
 
 
-@pytest.mark.parametrize("path", ["/monitoring/", "/monitoring/nachverfolgung/", "indicator"])
+@pytest.mark.parametrize(
+    "path",
+    ["/monitoring/", "/monitoring/nachverfolgung/", "/monitoring/teilnehmende/", "indicator"],
+)
 def test_public_monitoring_pages_have_no_axe_violations(page: Page, live_monitoring, path):
     base, plan_demo = live_monitoring
     if path == "indicator":
