@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from monitoring.dashboard import money_rows
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies["django_language"] = "en"
-
-
-@pytest.fixture
-def site(demo, plan_demo):
-    from fund.demo import load_fund_demo
-    from monitoring.demo import load_monitoring_demo
-
-    load_fund_demo(demo, plan_demo)
-    load_monitoring_demo(plan_demo, today=dt.date(2026, 12, 2))
-    return plan_demo
 
 
 def test_the_dashboard_shows_measures_money_and_indicators(client, site):

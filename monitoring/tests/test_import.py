@@ -8,17 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from core.roles import Role
 from monitoring import services, tables
 from monitoring.models import Observation, ObservationImport
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

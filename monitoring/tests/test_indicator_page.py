@@ -11,11 +11,6 @@ from core.roles import Role
 from monitoring.demo import load_monitoring_demo
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies["django_language"] = "en"
-
-
 @pytest.fixture
 def series(plan_demo):
     load_monitoring_demo(plan_demo, today=dt.date(2026, 12, 2))

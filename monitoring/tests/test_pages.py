@@ -13,11 +13,6 @@ GOOD = "Gebiet;Jahr;Wert\nRegion Hannover;2022;6120\nGarbsen;2022;402\n"
 BAD = "Gebiet;Jahr;Wert\nRegion Hannover;2022;6120\nGarbsen;2022;vierhundert\n"
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies["django_language"] = "en"
-
-
 @pytest.fixture
 def indicator(plan_demo):
     return plan_demo.adopted.indicators.get(code="I 3")

@@ -5,23 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from django.urls import reverse
 
 from fund.selectors import reach_rows, reach_totals
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies["django_language"] = "en"
-
-
-@pytest.fixture
-def site(demo, plan_demo):
-    from fund.demo import load_fund_demo
-
-    load_fund_demo(demo, plan_demo)
-    return plan_demo
 
 
 def test_the_page_sums_the_proofs_of_use_three_ways(client, site, django_assert_max_num_queries):

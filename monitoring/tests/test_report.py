@@ -31,20 +31,9 @@ GLEICHSTELLUNG = "Ausschuss für Gleichstellung, Integration, Antidiskriminierun
 
 
 @pytest.fixture(autouse=True)
-def setup(client, settings, tmp_path):
-    client.cookies["django_language"] = "en"
+def setup(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = IMMEDIATE
-
-
-@pytest.fixture
-def site(demo, plan_demo):
-    from fund.demo import load_fund_demo
-    from monitoring.demo import load_monitoring_demo
-
-    load_fund_demo(demo, plan_demo)
-    load_monitoring_demo(plan_demo, today=dt.date(2026, 12, 2))
-    return plan_demo
 
 
 @pytest.fixture

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
 from django.urls import reverse
 
 from fund.selectors import funded_projects
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies["django_language"] = "en"
-
-
-@pytest.fixture
-def site(demo, plan_demo):
-    from fund.demo import load_fund_demo
-    from monitoring.demo import load_monitoring_demo
-
-    load_fund_demo(demo, plan_demo)
-    load_monitoring_demo(plan_demo, today=dt.date(2026, 12, 2))
-    return demo, plan_demo
 
 
 def _get(client, **params):
     return client.get(reverse("monitoring:trace"), params)
 
 
-def test_the_motion_leads_to_goals_measures_projects_money_and_indicators(client, site):
-    demo, plan_demo = site
+def test_the_motion_leads_to_goals_measures_projects_money_and_indicators(client, demo, site):
+    plan_demo = site
     response = _get(client)
     assert response.status_code == 200
     trace = response.context["trace"]
@@ -55,7 +37,7 @@ def test_from_a_project_back_to_its_goals(client, site):
 
 
 def test_from_an_indicator_and_a_measure_back(client, site):
-    _demo, plan_demo = site
+    plan_demo = site
     version = plan_demo.adopted
     indicator = version.indicators.get(code="I 3")
     trace = _get(client, fassung=version.number, indikator=str(indicator.uid)).context["trace"]
