@@ -35,22 +35,25 @@ def _call(pk: int) -> Call:
 
 
 class _Setup:
-    """What the page needs before solving: candidates, their fields and municipalities."""
+    """What the page needs before solving: candidates, their fields and municipalities.
+
+    ``pool`` is read once here and handed on to the solve, which then reads nothing again.
+    """
 
     def __init__(self, call: Call) -> None:
         self.call = call
-        self.instance = services.allocation_instance(call)
-        rows = self.instance["applications"]
-        self.applications: list[Application] = services.allocation_candidates(call)
-        self.fields = sorted({f for row in rows for f in row["fields"]})
-        keys = {k for row in rows for k in row["municipalities"]}
-        self.municipalities = list(Municipality.objects.filter(key__in=keys).order_by("name"))
+        self.pool = services.allocation_pool(call)
+        self.applications: list[Application] = self.pool.applications
+        self.fields = self.pool.fields
+        self.municipalities = list(
+            Municipality.objects.filter(key__in=self.pool.municipality_keys).order_by("name")
+        )
         self.names = Names(
             applications={str(a.pk): a.title for a in self.applications},
             municipalities={m.key: m.name for m in self.municipalities},
             organisations={str(a.organisation_id): a.organisation.name for a in self.applications},
         )
-        self.left = call.budget - services.committed(call)
+        self.left = self.pool.left
 
     def form(self, data: Any = None) -> AllocationForm:
         return AllocationForm(
@@ -79,7 +82,7 @@ def allocation(request: HttpRequest, pk: int) -> HttpResponse:
         settings = (
             form.settings() if form.is_bound else services.AllocationSettings(budget=setup.left)
         )
-        inputs, result = services.allocation_solve(call, settings)
+        inputs, result = services.allocation_solve(call, settings, pool=setup.pool)
         context["report"] = report(inputs, result, setup.names)
         context["query"] = setup.query(settings)
     template = "fund/office/_allocation.html" if is_htmx(request) else None
@@ -130,7 +133,7 @@ def allocation_run(request: HttpRequest, pk: int, run: int) -> HttpResponse:
             "call": call,
             "run": saved,
             "report": report(saved.inputs, saved.result, setup.names),
-            "problems": services.allocation_run_problems(saved),
+            "problems": services.allocation_run_problems(saved, pool=setup.pool),
             "query": setup.query(settings),
         },
     )

@@ -1270,25 +1270,41 @@ def allocation_candidates(call: Call) -> list[Application]:
     )
 
 
-def allocation_instance(
-    call: Call,
-    constraints: dict[str, Any] | None = None,
-    *,
-    by_amount: bool = False,
-    settings: AllocationSettings | None = None,
-) -> dict[str, Any]:
-    """The call's reviewed applications as an allocation instance (``docs/allocation.md``).
+@dataclass(frozen=True)
+class AllocationPool:
+    """A call's candidates as the allocation reads them, before any setting applies.
+
+    ``rows`` are the instance's applications (``docs/allocation.md``) without a partial
+    floor (``min_amount`` is None), ``left`` is the money the call has left. A page reads
+    the pool once (``allocation_pool``) for its form and hands it to ``allocation_solve``,
+    which then reads nothing again.
+    """
+
+    call: Call
+    applications: list[Application]
+    rows: list[dict[str, Any]]
+    left: Decimal
+
+    @property
+    def fields(self) -> list[str]:
+        """The fields of action the candidates serve (titles, sorted)."""
+        return sorted({title for row in self.rows for title in row["fields"]})
+
+    @property
+    def municipality_keys(self) -> list[str]:
+        """The official keys of the municipalities the candidates serve (sorted)."""
+        return sorted({key for row in self.rows for key in row["municipalities"]})
+
+
+def allocation_pool(call: Call) -> AllocationPool:
+    """Read the call's candidates with their scores, fields of action and the money left.
 
     Score: the reviews' weighted mean in %; fields: the fields of action of the plan goals
-    the application serves (version in force); municipalities: official keys. The budget is
-    what the call has left unless the settings name one; ``constraints`` (in the JSON
-    format) are added to those the settings give.
+    the application serves (version in force); municipalities: official keys.
     """
-    from core.models import Municipality
     from fund.selectors import review_summaries
     from plan.models import Goal, PlanVersion
 
-    settings = settings or AllocationSettings(by_amount=by_amount)
     applications = allocation_candidates(call)
     summaries = review_summaries([a.pk for a in applications])
     uids = {uid for a in applications for uid in a.goal_uids}
@@ -1297,28 +1313,56 @@ def allocation_instance(
             "uid", "field__title"
         )
     )
-    floor = settings.partial_floor
     rows: list[dict[str, Any]] = []
     for a in applications:
         summary = summaries.get(a.pk)
-        amount = float(a.requested_amount)
         rows.append(
             {
                 "id": str(a.pk),
                 "title": a.title,
                 "score": float(summary.mean) if summary and summary.mean is not None else 0.0,
-                "amount": amount,
-                "min_amount": None if floor is None else round(amount * float(floor) / 100, 2),
+                "amount": float(a.requested_amount),
+                "min_amount": None,
                 "fields": sorted({field_of[u] for u in map(_uuid, a.goal_uids) if u in field_of}),
                 "municipalities": sorted(m.key for m in a.municipalities.all()),
                 "organisation": str(a.organisation_id),
             }
         )
-    served = sorted({key for row in rows for key in row["municipalities"]})
+    return AllocationPool(
+        call=call, applications=applications, rows=rows, left=call.budget - committed(call)
+    )
+
+
+def allocation_instance(
+    call: Call,
+    constraints: dict[str, Any] | None = None,
+    *,
+    by_amount: bool = False,
+    settings: AllocationSettings | None = None,
+    pool: AllocationPool | None = None,
+) -> dict[str, Any]:
+    """The call's reviewed applications as an allocation instance (``docs/allocation.md``).
+
+    The applications are those of ``allocation_pool`` (read here unless ``pool`` is the
+    call's, read before). The budget is what the call has left unless the settings name
+    one; ``constraints`` (in the JSON format) are added to those the settings give.
+    """
+    settings = settings or AllocationSettings(by_amount=by_amount)
+    if pool is None:
+        pool = allocation_pool(call)
+    elif pool.call.pk != call.pk:
+        raise ValueError(f"The pool of call {pool.call.pk} is not that of call {call.pk}.")
+    floor = settings.partial_floor
+    rows: list[dict[str, Any]] = [
+        {
+            **row,
+            "min_amount": None if floor is None else round(row["amount"] * float(floor) / 100, 2),
+        }
+        for row in pool.rows
+    ]
+    served = pool.municipality_keys
     built: dict[str, Any] = {
-        "budget": float(
-            settings.budget if settings.budget is not None else call.budget - committed(call)
-        )
+        "budget": float(settings.budget if settings.budget is not None else pool.left)
     }
     shares = {
         title: {
@@ -1335,11 +1379,12 @@ def allocation_instance(
     if projects:
         built["municipality_min_projects"] = dict(sorted(projects.items()))
     if settings.population_share:
+        # The candidates' municipalities are prefetched: their population needs no query.
         population: dict[str, int] = {
-            key: people or 0
-            for key, people in Municipality.objects.filter(
-                key__in=served, population__isnull=False
-            ).values_list("key", "population")
+            m.key: m.population or 0
+            for a in pool.applications
+            for m in a.municipalities.all()
+            if m.population is not None
         }
         total = sum(population.values())
         if total:
@@ -1379,14 +1424,16 @@ def allocation_solve(
     constraints: dict[str, Any] | None = None,
     by_amount: bool = False,
     explanations: bool = True,
+    pool: AllocationPool | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Solve the call's allocation as it stands now: the instance and the result (JSON).
 
-    Writes nothing; ``allocation_run_create`` saves what this returns.
+    ``pool``: the call's ``allocation_pool`` if the caller has read it already. Writes
+    nothing; ``allocation_run_create`` saves what this returns.
     """
     from fund.allocation import InstanceError, allocate, instance_from_json
 
-    data = allocation_instance(call, constraints, by_amount=by_amount, settings=settings)
+    data = allocation_instance(call, constraints, by_amount=by_amount, settings=settings, pool=pool)
     try:
         instance = instance_from_json(data)
     except InstanceError as exc:
@@ -1424,13 +1471,22 @@ def allocation_run_create(
     return audited_save(run, by=by)  # type: ignore[return-value]
 
 
-def allocation_run_problems(run: AllocationRun) -> list[str]:
-    """Why the run can no longer become the recommendation list (empty: it can)."""
+def allocation_run_problems(run: AllocationRun, *, pool: AllocationPool | None = None) -> list[str]:
+    """Why the run can no longer become the recommendation list (empty: it can).
+
+    ``pool``: the call's ``allocation_pool`` if the caller has read it already.
+    """
     if run.status != "optimal":
         return [_("Only an optimal run can become the recommendation list.")]
     if run.applied_at is not None:
         return [_("This run is the recommendation list already.")]
-    now = allocation_instance(run.call, settings=AllocationSettings.from_json(run.options))
+    if pool is None:
+        pool = allocation_pool(run.call)
+    elif pool.call.pk != run.call_id:
+        raise ValueError(f"The pool of call {pool.call.pk} is not that of call {run.call_id}.")
+    now = allocation_instance(
+        pool.call, settings=AllocationSettings.from_json(run.options), pool=pool
+    )
     problems = []
     before = {a["id"]: a for a in run.inputs["applications"]}
     current = {a["id"]: a for a in now["applications"]}
@@ -1442,7 +1498,7 @@ def allocation_run_problems(run: AllocationRun) -> list[str]:
     ):
         problems.append(_("Reviews or requested amounts have changed since this run."))
     funded = sum(run.result["amounts"].values())
-    left = float(run.call.budget - committed(run.call))
+    left = float(pool.left)
     if funded > left + 0.005:
         problems.append(
             _("The portfolio needs %(funded)s €, but the call has only %(left)s € left.")

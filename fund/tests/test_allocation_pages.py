@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 from core.models import Municipality
 from core.roles import Role
 from fund import services
-from fund.models import AllocationRun, Application
+from fund.models import AllocationRun, Application, Call
 from fund.office_forms import AllocationForm
 from fund.tests.test_office_pages import WRONG_ROLES, _review, messages_of, page_text
 from fund.tests.test_services import _ready
@@ -201,6 +202,22 @@ def test_a_field_quota_moves_money_to_the_field(officer_client, open_call, candi
     assert response.context["report"].portfolio.fields == (goal.field.title,)
 
 
+def test_the_page_reads_the_candidates_once(
+    officer_client, open_call, candidates, django_assert_max_num_queries
+):
+    """Form and solve share one read of the candidates: a query each, whatever their number.
+
+    Session, user, groups, call; candidates, their municipalities, reviews, goals, the
+    money committed; the municipalities of the form; the saved runs.
+    """
+    query = {"budget": "20000", "objective": "score", "population_share": "10"}
+    with django_assert_max_num_queries(11):
+        response = officer_client.get(url("allocation", open_call.pk), query)
+    assert response.context["report"].optimal
+    with django_assert_max_num_queries(10):
+        officer_client.get(url("allocation", open_call.pk), query, headers={"HX-Request": "true"})
+
+
 # --- runs and the recommendation list ----------------------------------------------
 
 
@@ -347,3 +364,21 @@ def test_population_share_goes_to_the_municipalities_served_by_population(
     assert shares == {k: pytest.approx(0.3 * people[k] / total, abs=1e-6) for k in people}
     assert instance["constraints"]["municipality_min_projects"] == {k: 1 for k in sorted(people)}
     assert instance["constraints"]["budget"] == 20000.0
+
+
+def test_a_pool_read_before_gives_the_same_instance_and_belongs_to_its_call(
+    open_call, candidates, django_assert_num_queries
+):
+    settings = services.AllocationSettings(
+        partial_floor=Decimal("50"), population_share=Decimal("20")
+    )
+    pool = services.allocation_pool(open_call)
+    assert [a.pk for a in pool.applications] == sorted(a.pk for a in candidates.values())
+    assert pool.left == Decimal("20000")
+    with django_assert_num_queries(0):
+        instance = services.allocation_instance(open_call, settings=settings, pool=pool)
+    assert instance == services.allocation_instance(open_call, settings=settings)
+    # Applying settings leaves the pool as it was: it serves the next solve too.
+    assert {row["min_amount"] for row in pool.rows} == {None}
+    with pytest.raises(ValueError):  # the pool of another call
+        services.allocation_solve(open_call, pool=replace(pool, call=Call(pk=open_call.pk + 1)))
