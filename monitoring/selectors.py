@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from monitoring.models import Observation
 from plan.models import Indicator, PlanVersion
@@ -40,28 +41,29 @@ def observations(uid: Any) -> QuerySet[Observation]:
     )
 
 
-def yearly(observations: list[Observation]) -> list[Observation]:
+def yearly(observations: QuerySet[Observation]) -> QuerySet[Observation]:
     """One observation per year and area and group: the newest period of each year.
 
     Values measured on a date (a stock on a reference day, e.g. monthly) are shown per year
     by the year's last reading, as statistics offices report a stock at 31 December; a
-    yearly value is its own year. ``observations`` come ordered by year and period within
-    each area and group; the order of the first reading of each key is kept.
+    yearly value is its own year. Chosen in the database (a window function), so a long
+    monthly series costs no more to read than its years.
     """
-    newest: dict[tuple[Any, ...], Observation] = {}
-    for o in observations:
-        newest[(o.municipality_id, o.dimension, o.group, o.year)] = o
-    return list(newest.values())
+    return observations.annotate(
+        reading=Window(
+            RowNumber(),
+            partition_by=[F("municipality_id"), F("dimension"), F("group"), F("year")],
+            order_by=[F("period").desc(), F("pk").desc()],
+        )
+    ).filter(reading=1)
 
 
 def region_series(uid: Any) -> list[Observation]:
     """The region's totals, oldest first, one per year (see ``yearly``)."""
-    return yearly(
-        list(
-            Observation.objects.filter(
-                indicator_uid=uid, municipality=None, dimension="", group=""
-            ).order_by("year", "period")
-        )
+    return list(
+        yearly(
+            Observation.objects.filter(indicator_uid=uid, municipality=None, dimension="", group="")
+        ).order_by("year", "period")
     )
 
 
@@ -75,14 +77,14 @@ def latest(series: list[Observation]) -> tuple[int, Any] | None:
 
 def municipalities_in(uid: Any, year: int) -> list[Observation]:
     """Each municipality's total in ``year`` (its newest reading of the year), by name."""
-    return yearly(
-        list(
+    return list(
+        yearly(
             Observation.objects.filter(
                 indicator_uid=uid, municipality__isnull=False, dimension="", group="", year=year
             )
-            .select_related("municipality")
-            .order_by("municipality__name", "municipality_id", "period")
         )
+        .select_related("municipality")
+        .order_by("municipality__name", "municipality_id")
     )
 
 
@@ -90,12 +92,12 @@ def breakdowns(uid: Any) -> list[Observation]:
     """The region's values broken down (e.g. by sex), one per year and group (see
     ``yearly``), oldest first; breakdowns and groups in the order they were first recorded
     (the order of the source's table, e.g. age groups from young to old)."""
-    return yearly(
-        list(
-            Observation.objects.filter(indicator_uid=uid, municipality=None)
-            .exclude(dimension="", group="")
-            .order_by("year", "period", "pk")
-        )
+    return list(
+        yearly(
+            Observation.objects.filter(indicator_uid=uid, municipality=None).exclude(
+                dimension="", group=""
+            )
+        ).order_by("year", "period", "pk")
     )
 
 
@@ -109,14 +111,18 @@ def latest_municipal_year(uid: Any) -> int | None:
 
 def latest_by_indicator(uids: list[Any]) -> dict[Any, tuple[int, Any]]:
     """The region's newest (year, value) per indicator, one query."""
-    newest: dict[Any, tuple[int, Any]] = {}
     rows = (
         Observation.objects.filter(
             indicator_uid__in=uids, municipality=None, dimension="", group=""
         )
-        .order_by("indicator_uid", "year", "period")
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("indicator_uid")],
+                order_by=[F("year").desc(), F("period").desc(), F("pk").desc()],
+            )
+        )
+        .filter(newest=1)
         .values_list("indicator_uid", "year", "value")
     )
-    for uid, year, value in rows:
-        newest[uid] = (year, value)
-    return newest
+    return {uid: (year, value) for uid, year, value in rows}
