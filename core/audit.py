@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 
+def acting_user(by: Any) -> Any:
+    """The signed-in user who acts, or None when the system acts (``by`` None or anonymous)."""
+    return by if getattr(by, "is_authenticated", False) else None
+
+
 def audited_save(instance: models.Model, *, by: Any, reason: str = "") -> models.Model:
     """Validate and save ``instance``, recording ``by`` as the author of the history entry.
 
@@ -18,7 +23,7 @@ def audited_save(instance: models.Model, *, by: Any, reason: str = "") -> models
     names no user. Call inside the service's transaction.
     """
     instance.full_clean()
-    instance._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    instance._history_user = acting_user(by)  # type: ignore[attr-defined]
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save()
@@ -27,7 +32,7 @@ def audited_save(instance: models.Model, *, by: Any, reason: str = "") -> models
 
 def audited_delete(instance: models.Model, *, by: Any, reason: str = "") -> None:
     """Hard-delete ``instance``; its history keeps a final "deleted" record."""
-    instance._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
+    instance._history_user = acting_user(by)  # type: ignore[attr-defined]
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]
     instance.delete()

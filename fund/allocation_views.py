@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.http import is_htmx
-from core.models import Municipality
 from fund import services
 from fund.allocation_report import Names, report
 from fund.models import AllocationRun, Application, Call
@@ -45,9 +44,9 @@ class _Setup:
         self.pool = services.allocation_pool(call)
         self.applications: list[Application] = self.pool.applications
         self.fields = self.pool.fields
-        self.municipalities = list(
-            Municipality.objects.filter(key__in=self.pool.municipality_keys).order_by("name")
-        )
+        # The candidates come with their municipalities: no query for the form's list.
+        served = {m.key: m for a in self.applications for m in a.municipalities.all()}
+        self.municipalities = sorted(served.values(), key=lambda m: m.name)
         self.names = Names(
             applications={str(a.pk): a.title for a in self.applications},
             municipalities={m.key: m.name for m in self.municipalities},

@@ -23,7 +23,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audited_delete, audited_save
+from core.audit import acting_user, audited_delete, audited_save
 from core.models import OrganisationMembership
 from core.policies import has_role
 from core.roles import Role
@@ -59,11 +59,6 @@ from fund.workflow import Actor, State
 
 class FundError(ValidationError):
     """A fund action that cannot be done; the message says why and what to do instead."""
-
-
-def _person(by: Any) -> Any:
-    """The signed-in user who acts, or None when the system acts."""
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -193,7 +188,7 @@ def application_create(
         call=call,
         organisation=organisation,
         title=title,
-        created_by=_person(by),
+        created_by=acting_user(by),
         is_example=is_example,
     )
     return audited_save(application, by=by)  # type: ignore[return-value]
@@ -363,7 +358,7 @@ def attachment_add(
         kind=kind,
         size=upload.size or 0,
         description=description.strip(),
-        uploaded_by=_person(by),
+        uploaded_by=acting_user(by),
     )
     return audited_save(attachment, by=by)  # type: ignore[return-value]
 
@@ -440,7 +435,7 @@ def _freeze(application: Application, by: Any) -> Revision:
         application=application,
         number=application.revisions.count() + 1,
         submitted_at=application.submitted_at or timezone.now(),
-        submitted_by=_person(by),
+        submitted_by=acting_user(by),
         content=content,
         digest=hashlib.sha256(encoded).hexdigest(),
     )
@@ -602,7 +597,7 @@ def application_transition(
         transition=name,
         source=source,
         target=transition.target,
-        by=_person(by),
+        by=acting_user(by),
         note=note.strip(),
     )
     audited_save(event, by=by)
@@ -692,7 +687,7 @@ def inquiry_ask(*, application: Application, question: str, by: Any) -> Inquiry:
     inquiry = Inquiry(
         application=locked,
         question=question.strip(),
-        asked_by=_person(by),
+        asked_by=acting_user(by),
     )
     audited_save(inquiry, by=by)
     body = _("The fund office has a question about your application “%(title)s”:") % {
@@ -720,7 +715,7 @@ def inquiry_answer(*, inquiry: Inquiry, answer: str, by: Any) -> Inquiry:
         raise FundError(_("Write the answer."))
     locked.answer = answer.strip()
     locked.answered_at = timezone.now()
-    locked.answered_by = _person(by)
+    locked.answered_by = acting_user(by)
     return audited_save(locked, by=by)  # type: ignore[return-value]
 
 
@@ -831,7 +826,7 @@ def grant_issue(
         start=start,
         end=end,
         conditions=conditions.strip(),
-        issued_by=_person(by),
+        issued_by=acting_user(by),
     )
     audited_save(grant, by=by)
     application_transition(application=locked, name="issue_grant", by=by)
@@ -1461,7 +1456,7 @@ def allocation_run_create(
     data, result = allocation_solve(call, settings, constraints=constraints)
     run = AllocationRun(
         call=call,
-        created_by=_person(by),
+        created_by=acting_user(by),
         options=settings.to_json(),
         inputs=data,
         result=result,
@@ -1480,12 +1475,10 @@ def allocation_run_problems(run: AllocationRun, *, pool: AllocationPool | None =
         return [_("Only an optimal run can become the recommendation list.")]
     if run.applied_at is not None:
         return [_("This run is the recommendation list already.")]
-    if pool is None:
-        pool = allocation_pool(run.call)
-    elif pool.call.pk != run.call_id:
-        raise ValueError(f"The pool of call {pool.call.pk} is not that of call {run.call_id}.")
+    pool = pool or allocation_pool(run.call)
+    # allocation_instance refuses a pool of another call.
     now = allocation_instance(
-        pool.call, settings=AllocationSettings.from_json(run.options), pool=pool
+        run.call, settings=AllocationSettings.from_json(run.options), pool=pool
     )
     problems = []
     before = {a["id"]: a for a in run.inputs["applications"]}
@@ -1542,7 +1535,7 @@ def allocation_run_apply(*, run: AllocationRun, by: Any) -> AllocationRun:
         elif not funded and application.state != State.NOT_RECOMMENDED:
             application_transition(application=application, name="not_recommend", by=by, note=note)
     run.applied_at = timezone.now()
-    run.applied_by = _person(by)
+    run.applied_by = acting_user(by)
     return audited_save(run, by=by)  # type: ignore[return-value]
 
 

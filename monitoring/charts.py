@@ -6,22 +6,15 @@ shows them with vega-embed, the report renders them to SVG (``core.charts.to_svg
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import altair as alt
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.charts import Chart, chart
+from core.formats import number
 from monitoring.models import Observation
 from monitoring.progress import expected
-
-
-def _number(value: Decimal | float | None) -> str:
-    if value is None:
-        return "–"
-    return number_format(Decimal(value).normalize(), use_l10n=True, force_grouping=True)
 
 
 def trend(indicator: Any, series: list[Observation]) -> Chart:
@@ -74,11 +67,11 @@ def trend(indicator: Any, series: list[Observation]) -> Chart:
             "is the path to the target %(target)s in %(target_year)s."
         )
         % {
-            "first": _number(first.value),
+            "first": number(first.value),
             "first_year": first.year,
-            "last": _number(last.value),
+            "last": number(last.value),
             "last_year": last.year,
-            "target": _number(indicator.target_value),
+            "target": number(indicator.target_value),
             "target_year": indicator.target_year or "–",
         }
         if first and last
@@ -114,9 +107,9 @@ def municipalities(indicator: Any, observations: list[Observation], year: int) -
         _("%(year)s: from %(best)s in %(best_name)s to %(worst)s in %(worst_name)s.")
         % {
             "year": year,
-            "best": _number(best["value"]),
+            "best": number(best["value"]),
             "best_name": best["municipality"],
-            "worst": _number(worst["value"]),
+            "worst": number(worst["value"]),
             "worst_name": worst["municipality"],
         }
         if best and worst
@@ -152,7 +145,7 @@ def breakdowns(indicator: Any, observations: list[Observation]) -> list[Chart]:
             {"year": o.year, "group": o.group, "value": float(o.value)}
         )
     charts: list[Chart] = []
-    for number, (dimension, rows) in enumerate(by_dimension.items(), start=1):
+    for position, (dimension, rows) in enumerate(by_dimension.items(), start=1):
         groups = list(dict.fromkeys(r["group"] for r in rows))
         lines = (
             alt.Chart(alt.Data(values=rows))
@@ -169,7 +162,7 @@ def breakdowns(indicator: Any, observations: list[Observation]) -> list[Chart]:
         charts.append(
             chart(
                 lines,
-                id=f"breakdown-{number}",
+                id=f"breakdown-{position}",
                 title=_("By %(breakdown)s") % {"breakdown": dimension or _("group")},
                 description=_("One line per group: %(groups)s.") % {"groups": ", ".join(groups)},
                 columns=[("year", _("Year")), ("group", dimension or _("Group")), ("value", unit)],

@@ -9,17 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import altair as alt
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.charts import Chart, chart
+from core.formats import whole
 from monitoring import progress, selectors
 from plan.models import ImplementationStatus
 from plan.selectors import PlanTree
-
-
-def _euros(value: Decimal) -> str:
-    return number_format(value, 0, use_l10n=True, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -120,7 +116,7 @@ def money_chart(rows: list[dict[str, Any]], *, key: str, label: str, id: str, ti
         id=id,
         title=title,
         description=_("%(committed)s € committed, %(paid)s € of it paid.")
-        % {"committed": _euros(committed), "paid": _euros(paid)},
+        % {"committed": whole(committed), "paid": whole(paid)},
         columns=[(key, label), ("committed", _("Committed (€)")), ("paid", _("Paid (€)"))],
         rows=[{key: r[key], "committed": r["committed"], "paid": r["paid"]} for r in rows],
     )

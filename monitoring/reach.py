@@ -12,20 +12,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import altair as alt
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.charts import Chart, chart
+from core.formats import whole
 from fund.models import TargetGroup
 from fund.selectors import ReachRow, reach_rows
 
 
 @dataclass(frozen=True)
 class Reached:
-    """The participants reached, summed three ways from the same rows."""
+    """The participants reached, summed three ways from the same rows (each sum made once)."""
 
     rows: list[ReachRow]
     population: dict[str, int]  # municipality key → inhabitants, where known
@@ -42,6 +43,7 @@ class Reached:
     def has_examples(self) -> bool:
         return any(r.is_example for r in self.rows)
 
+    @cached_property
     def by_target_group(self) -> list[tuple[str, int]]:
         """(target group label, participants), in the order of ``TargetGroup``."""
         sums: dict[str, int] = defaultdict(int)
@@ -50,6 +52,7 @@ class Reached:
         labels = dict(TargetGroup.choices)
         return [(str(labels[code]), sums[code]) for code in TargetGroup.values if sums[code]]
 
+    @cached_property
     def by_municipality(self) -> list[dict[str, Any]]:
         """Per municipality: participants and, with a known population, per 1,000
         inhabitants; most participants first."""
@@ -68,6 +71,7 @@ class Reached:
             )
         return sorted(rows, key=lambda row: (-row["participants"], row["municipality"]))
 
+    @cached_property
     def by_year(self) -> list[dict[str, Any]]:
         """Per year and target group (long form, for a stacked chart)."""
         sums: dict[tuple[int, str], int] = defaultdict(int)
@@ -93,12 +97,8 @@ def reached() -> Reached:
     return Reached(rows=reach_rows(), population=population)
 
 
-def _number(value: int) -> str:
-    return number_format(value, 0, use_l10n=True, force_grouping=True)
-
-
 def year_chart(figures: Reached) -> Chart:
-    rows = figures.by_year()
+    rows = figures.by_year
     bars = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
@@ -117,7 +117,7 @@ def year_chart(figures: Reached) -> Chart:
         title=_("Participants by year and target group"),
         description=_("%(total)s participants in projects ending %(first)s to %(last)s.")
         % {
-            "total": _number(figures.total),
+            "total": whole(figures.total),
             "first": years[0] if years else "–",
             "last": years[-1] if years else "–",
         },
@@ -130,7 +130,7 @@ def year_chart(figures: Reached) -> Chart:
 
 
 def municipality_chart(figures: Reached) -> Chart:
-    rows = figures.by_municipality()
+    rows = figures.by_municipality
     bars = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
@@ -151,7 +151,7 @@ def municipality_chart(figures: Reached) -> Chart:
             % {
                 "count": len(rows),
                 "name": first["municipality"],
-                "number": _number(first["participants"]),
+                "number": whole(first["participants"]),
             }
             if first
             else _("No participants reported yet.")
@@ -165,7 +165,7 @@ def municipality_chart(figures: Reached) -> Chart:
 
 
 def target_group_chart(figures: Reached) -> Chart:
-    rows = [{"group": label, "participants": count} for label, count in figures.by_target_group()]
+    rows = [{"group": label, "participants": count} for label, count in figures.by_target_group]
     bars = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
@@ -181,7 +181,7 @@ def target_group_chart(figures: Reached) -> Chart:
         id="reach-groups",
         title=_("Participants by target group"),
         description=", ".join(
-            f"{label}: {_number(count)}" for label, count in figures.by_target_group()
+            f"{label}: {whole(count)}" for label, count in figures.by_target_group
         )
         or _("No participants reported yet."),
         columns=[("group", _("Target group")), ("participants", _("Participants"))],

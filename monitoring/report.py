@@ -28,10 +28,10 @@ from typing import Any
 import altair as alt
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.charts import Chart, chart, to_svg
+from core.formats import number
 from monitoring import charts, figures, selectors
 from monitoring.dashboard import IndicatorRow
 from monitoring.models import Observation
@@ -44,19 +44,6 @@ STYLESHEET = Path(__file__).parent / "templates" / "monitoring" / "report.css"
 CHART_WIDTH = 600  # px: A4's text width at 96 dpi is about 640
 TREND_WIDTH = 300
 TREND_HEIGHT = 110
-
-
-def number(value: Decimal | float | int | None) -> str:
-    """A value as the active language writes it: "6.807", "39,5"; "–" for none."""
-    if value is None:
-        return "–"
-    normal = Decimal(value).normalize()
-    return number_format(normal, use_l10n=True, force_grouping=True)
-
-
-def euros(value: Decimal | float | int) -> str:
-    """Whole euros with thousands grouped: "197.800"."""
-    return number_format(Decimal(value), 0, use_l10n=True, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -246,7 +233,7 @@ def collect(plan: Plan, version: PlanVersion, *, today: dt.date) -> Content:
         statuses=[(value, str(label)) for value, label in ImplementationStatus.choices],
         budget=budget,
         budget_total=budget_total,
-        reach=shown.reached.by_target_group(),
+        reach=shown.reached.by_target_group,
         reach_total=shown.reached.total,
         indicators=parts,
         fund_example=_fund_example(),

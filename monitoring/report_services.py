@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from core.audit import audited_save
+from core.audit import acting_user, audited_save
 from council.models import Body, Organization, Paper
 from monitoring import figures, policies
 from monitoring import report as renderer
@@ -48,6 +48,11 @@ def _refuse_unless_editor(by: Any) -> None:
 def paper_name(report: Report) -> str:
     """The council paper's title: "Sachstandsbericht Integrationsplan 2026"."""
     return f"{renderer.TITLE} {timezone.localtime(report.created).year}"
+
+
+def pdf_file_name(report: Report) -> str:
+    """The PDF's name for readers: "sachstandsbericht-integrationsplan-2026.pdf"."""
+    return f"{paper_name(report).lower().replace(' ', '-')}.pdf"
 
 
 def committees(plan: Plan) -> Any:
@@ -89,7 +94,7 @@ def report_request(*, plan: Plan, by: Any) -> Report:
         state=Report.State.QUEUED,
         step=Report.Step.QUEUED,
         progress=0,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=acting_user(by),
     )
     audited_save(report, by=by, reason=_("report requested"))
     transaction.on_commit(lambda: build_report.enqueue(report.pk))
@@ -247,7 +252,7 @@ def report_file(
     council_services.file_attach(
         paper=paper,
         name=name,
-        file_name=f"{name.lower().replace(' ', '-')}.pdf",
+        file_name=pdf_file_name(report),
         content=content,
         mime_type="application/pdf",
         by=by,

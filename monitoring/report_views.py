@@ -13,15 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.forms import add_service_errors
-from monitoring import figures, policies
+from monitoring import figures
 from monitoring import report_services as services
 from monitoring.models import Report
 from monitoring.report_forms import FileReportForm
@@ -140,18 +139,16 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/_report_status.html", _context(report))
 
 
-@login_required
+@editor_page
 @require_safe
 def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    if not policies.can_import(request.user):  # as ``editor_page``, for a file response
-        raise PermissionDenied
     report = _report(pk)
     if not report.is_done or not report.pdf:
         raise Http404
     return FileResponse(
         report.pdf.open("rb"),
         as_attachment=False,
-        filename=f"{services.paper_name(report).lower().replace(' ', '-')}.pdf",
+        filename=services.pdf_file_name(report),
         content_type="application/pdf",
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.audit import audited_save
+from core.audit import acting_user, audited_save
 from core.models import Municipality
 from monitoring import policies, tables
 from monitoring.models import Observation, ObservationImport
@@ -83,6 +83,8 @@ class Change:
     status: str
     source: str
     before: Decimal | None = None  # None: a new observation
+    # The stored observation a change applies to, as the preview read it (None: a new one).
+    stored: Observation | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -149,12 +151,11 @@ def preview(indicator: Any, name: str, data: bytes) -> Preview:
     }
     seen: dict[Key, int] = {}
     for record in records:
-        problems = _check(record, areas)
-        if problems:
+        problems, read = _check(record, areas)
+        if read is None:
             result.problems.extend(problems)
             continue
-        _found, municipality = areas.find(record.area.text)
-        stored, year = tables.period(record.period.text) or ("", 0)
+        municipality, stored, year, value = read
         key: Key = (
             municipality.key if municipality else "",
             stored,
@@ -171,8 +172,6 @@ def preview(indicator: Any, name: str, data: bytes) -> Preview:
             )
             continue
         seen[key] = record.row
-        value = tables.number(record.value.text)
-        assert value is not None
         change = Change(
             key=key,
             area=municipality.name if municipality else "",
@@ -192,21 +191,20 @@ def preview(indicator: Any, name: str, data: bytes) -> Preview:
             change.status,
             change.source,
         ):
-            result.changed.append(_with_before(change, before.value))
+            result.changed.append(replace(change, before=before.value, stored=before))
         else:
             result.unchanged += 1
     return result
 
 
-def _with_before(change: Change, before: Decimal) -> Change:
-    from dataclasses import replace
-
-    return replace(change, before=before)
+# What a good row says: municipality (None: the region), period as stored, year, value.
+Read = tuple[Municipality | None, str, int, Decimal]
 
 
-def _check(record: tables.Record, areas: _Areas) -> list[Problem]:
+def _check(record: tables.Record, areas: _Areas) -> tuple[list[Problem], Read | None]:
+    """Every problem of the row, and what it says when it has none."""
     problems = []
-    found, _municipality = areas.find(record.area.text)
+    found, municipality = areas.find(record.area.text)
     if not found:
         problems.append(
             Problem(
@@ -215,7 +213,8 @@ def _check(record: tables.Record, areas: _Areas) -> list[Problem]:
                 _("“%(area)s” is no municipality of the register") % {"area": record.area.text},
             )
         )
-    if tables.period(record.period.text) is None:
+    period = tables.period(record.period.text)
+    if period is None:
         problems.append(
             Problem(
                 record.row,
@@ -258,7 +257,9 @@ def _check(record: tables.Record, areas: _Areas) -> list[Problem]:
                     _("longer than %(limit)s characters") % {"limit": limit},
                 )
             )
-    return problems
+    if problems or period is None or value is None:
+        return problems, None
+    return problems, (municipality, period[0], period[1], value)
 
 
 def _refuse_unless_editor(by: Any) -> None:
@@ -279,7 +280,7 @@ def import_preview(*, indicator: Any, upload: Any, by: Any) -> tuple[Observation
         indicator_uid=indicator.uid,
         file_name=upload.name[:255],
         sha256=hashlib.sha256(data).hexdigest(),
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=acting_user(by),
     )
     record.file.save(upload.name, ContentFile(data), save=False)
     audited_save(record, by=by)
@@ -300,7 +301,7 @@ def import_commit(*, record: ObservationImport, indicator: Any, by: Any) -> Obse
     result = preview(indicator, record.file_name, data)
     if not result.ok:
         raise ImportRefused(result.problems)
-    user = by if getattr(by, "is_authenticated", False) else None
+    user = acting_user(by)
     reason = _("Import of %(file)s") % {"file": record.file_name}
     areas = {m.key: m for m in Municipality.objects.all()}
     new = [
@@ -322,15 +323,11 @@ def import_commit(*, record: ObservationImport, indicator: Any, by: Any) -> Obse
         new, Observation, batch_size=1000, default_user=user, default_change_reason=reason
     )
     if result.changed:
-        stored = {
-            _key_of(o): o
-            for o in Observation.objects.filter(indicator_uid=indicator.uid).select_related(
-                "municipality"
-            )
-        }
+        # The observations as the preview read them, inside this transaction.
         updated = []
         for change in result.changed:
-            observation = stored[change.key]
+            observation = change.stored
+            assert observation is not None
             observation.value = change.value
             observation.status = change.status
             observation.source = change.source
@@ -379,6 +376,6 @@ def observations_create(
             new,
             Observation,
             batch_size=1000,
-            default_user=by if getattr(by, "is_authenticated", False) else None,
+            default_user=acting_user(by),
         )
     return len(new)

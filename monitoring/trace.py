@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from fund.selectors import FundedProject, funded_projects
-from monitoring import progress, selectors
+from monitoring import dashboard, progress
 from plan.models import Goal, Indicator, Measure
 
 
@@ -70,15 +70,12 @@ def trace(
         measure__version=version
     ).values_list("measure_id", "goal_id"):
         by_pk[goal_id].measures.append(measures[measure_id])
-    indicators = {i.pk: i for i in Indicator.objects.filter(version=version)}
-    newest = selectors.latest_by_indicator([i.uid for i in indicators.values()])
+    assessed = {row.indicator.pk: row for row in dashboard.indicator_rows(version)}
     for indicator_id, goal_id in Indicator.goals.through.objects.filter(
         indicator__version=version
     ).values_list("indicator_id", "goal_id"):
-        indicator = indicators[indicator_id]
-        by_pk[goal_id].indicators.append(
-            (indicator, progress.assess(indicator, newest.get(indicator.uid)))
-        )
+        row = assessed[indicator_id]
+        by_pk[goal_id].indicators.append((row.indicator, row.assessment))
     projects = funded_projects()
     served: dict[int, list[GoalTrace]] = defaultdict(list)
     for p in projects:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,14 +26,18 @@ from monitoring import charts, policies, progress, selectors, services
 from monitoring.forms import ImportForm
 from monitoring.models import ObservationImport
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
 # Rows of added or changed observations shown in a preview (all are counted).
 PREVIEW_ROWS = 200
 
 
-def editor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def editor_page(view: Callable[..., _Response]) -> Callable[..., _Response]:
+    """Only plan editors: others signed in get 403, visitors the sign-in page."""
+
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> _Response:
         if not policies.can_import(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)

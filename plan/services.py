@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from core.audit import audited_delete, audited_save
+from core.audit import acting_user, audited_delete, audited_save
 from council.models import Consultation, Paper
 from plan import exchange, search
 from plan.errors import AdoptionRefused, PlanError, PlanImportRejected, RowProblem, VersionLocked
@@ -40,10 +40,6 @@ from plan.models import (
 from plan.policies import can_write_status_report
 
 Item = FieldOfAction | Goal | Measure | Indicator
-
-
-def _user(by: Any) -> Any:
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -116,7 +112,7 @@ def _copy_items(
 
     Returns, per item model, the new primary key of each copied one.
     """
-    user = _user(by)
+    user = acting_user(by)
 
     def create(model: type[Any], objects: list[Any]) -> list[Any]:
         """Insert with history; SQLite and PostgreSQL hand the new keys back."""
@@ -562,7 +558,7 @@ def status_report_create(
         progress=progress,
         text=text.strip(),
         lead_unit_id=measure.lead_unit_id,
-        author=_user(by),
+        author=acting_user(by),
         is_example=is_example,
     )
     if evidence is not None:

@@ -208,13 +208,13 @@ def test_the_page_reads_the_candidates_once(
     """Form and solve share one read of the candidates: a query each, whatever their number.
 
     Session, user, groups, call; candidates, their municipalities, reviews, goals, the
-    money committed; the municipalities of the form; the saved runs.
+    money committed; the saved runs (the form's municipalities are the candidates').
     """
     query = {"budget": "20000", "objective": "score", "population_share": "10"}
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         response = officer_client.get(url("allocation", open_call.pk), query)
     assert response.context["report"].optimal
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         officer_client.get(url("allocation", open_call.pk), query, headers={"HX-Request": "true"})
 
 
